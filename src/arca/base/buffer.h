@@ -1,0 +1,60 @@
+// Buffer: the byte storage behind tensors and messages.
+//
+// Aligned for 512-bit vector loads and left uninitialised on allocation: buffers are large and
+// every producer overwrites them, so zeroing would only cost time. Moving a Buffer moves the
+// storage, which is how a tensor becomes a message (and a message a tensor) without a copy.
+#ifndef ARCA_BASE_BUFFER_H_
+#define ARCA_BASE_BUFFER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <span>
+
+namespace arca {
+
+class Buffer {
+ public:
+  static constexpr size_t kAlignment = 64;
+
+  Buffer() = default;
+  // `size` uninitialised bytes.
+  explicit Buffer(size_t size);
+  // A copy of `bytes`.
+  static Buffer CopyOf(std::span<const uint8_t> bytes);
+
+  Buffer(const Buffer& other);
+  Buffer& operator=(const Buffer& other);
+  Buffer(Buffer&& other) noexcept = default;
+  Buffer& operator=(Buffer&& other) noexcept = default;
+
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  std::span<uint8_t> bytes() { return {data(), size_}; }
+  std::span<const uint8_t> bytes() const { return {data(), size_}; }
+
+  // The buffer viewed as elements of T; trailing bytes that do not fill a T are not included.
+  template <typename T>
+  std::span<T> As() {
+    return {reinterpret_cast<T*>(data()), size_ / sizeof(T)};
+  }
+  template <typename T>
+  std::span<const T> As() const {
+    return {reinterpret_cast<const T*>(data()), size_ / sizeof(T)};
+  }
+
+ private:
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t[], Free> data_;
+  size_t size_ = 0;
+};
+
+}  // namespace arca
+
+#endif  // ARCA_BASE_BUFFER_H_

@@ -1,0 +1,18 @@
+// Picks loopback ports for local runs (tests, benchmarks, the demo).
+#ifndef ARCA_NET_FREE_PORTS_H_
+#define ARCA_NET_FREE_PORTS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "arca/base/status.h"
+
+namespace arca::net {
+
+// `count` distinct ports that were free on 127.0.0.1 a moment ago. Another process may take
+// one before it is used; callers that bind them report that as an ordinary error.
+Result<std::vector<uint16_t>> PickFreeLoopbackPorts(int count);
+
+}  // namespace arca::net
+
+#endif  // ARCA_NET_FREE_PORTS_H_
