@@ -1,0 +1,224 @@
+#include "arca/mpc/beaver.h"
+
+#include <algorithm>
+
+#include "arca/mpc/oblivious.h"
+#include "arca/mpc/ring_matmul.h"
+#include "arca/mpc/ring_ops.h"
+
+namespace arca::mpc {
+namespace {
+
+Result<RingTensor> Receive(Assisted& ctx, bool from_helper, Shape shape) {
+  const auto bytes = static_cast<size_t>(shape.numel()) * 8;
+  Result<Buffer> b = from_helper ? ctx.RecvFromHelper(bytes) : ctx.RecvFromPeer(bytes);
+  if (!b.ok()) return b.status();
+  return RingTensor::FromBuffer(std::move(shape), std::move(b).value());
+}
+
+// One chunk of an elementwise product at A or B, between sending and finishing.
+struct MulChunk {
+  int64_t begin = 0;
+  int64_t len = 0;
+  RingTensor mask_x, mask_y;  // this party's mask shares (fresh operands only)
+  RingTensor c;               // A's share of a·b (B receives its share when finishing)
+};
+
+}  // namespace
+
+Result<Opening> OpenMasked(Assisted& ctx, const RingTensor* share, const Shape& shape) {
+  if (ctx.is_helper()) {
+    RingTensor mask = Assisted::Draw(ctx.HelperWith(Role::kA), shape);
+    ring::AddInPlace(mask, Assisted::Draw(ctx.HelperWith(Role::kB), shape));
+    return Opening{std::move(mask), RingTensor()};
+  }
+  RingTensor mask = Assisted::Draw(ctx.WithHelper(), shape);
+  ARCA_RETURN_IF_ERROR(ctx.SendToPeer(ring::Sub(*share, mask).TakeBuffer()));
+  ARCA_ASSIGN_OR_RETURN(RingTensor opened, Receive(ctx, false, shape));
+  ring::AddInPlace(opened, *share);
+  ring::SubInPlace(opened, mask);
+  MarkPublic(opened);
+  return Opening{std::move(mask), std::move(opened)};
+}
+
+AssistedCost OpenMaskedCost(int64_t n) { return {{1, 8 * n, 0}, {1, 8 * n, 0}, {0, 0, 0}}; }
+
+Result<RingTensor> BeaverMul(Assisted& ctx, const Shape& shape, const Operand& x,
+                             const Operand& y) {
+  const int64_t n = shape.numel();
+  const int64_t chunk = ChunkElements();
+  const bool x_fresh = x.opening == nullptr, y_fresh = y.opening == nullptr;
+  const int64_t fresh = (x_fresh ? 1 : 0) + (y_fresh ? 1 : 0);
+
+  // Draw order per chunk, on each party's stream with H: mask of x (if fresh), mask of y (if
+  // fresh), then (A only) A's share of c.
+  if (ctx.is_helper()) {
+    for (int64_t begin = 0; begin < n; begin += chunk) {
+      const Shape s{std::min(chunk, n - begin)};
+      RingTensor ax, ay;
+      if (x_fresh) ax = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+      if (y_fresh) ay = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+      RingTensor c = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+      if (x_fresh) ring::AddInPlace(ax, Assisted::Draw(ctx.HelperWith(Role::kB), s));
+      if (y_fresh) ring::AddInPlace(ay, Assisted::Draw(ctx.HelperWith(Role::kB), s));
+      const uint64_t* mx = x_fresh ? ax.data() : x.opening->mask.data() + begin;
+      const uint64_t* my = y_fresh ? ay.data() : y.opening->mask.data() + begin;
+      uint64_t* pc = c.data();
+      ring::ParallelRange(s.numel(), [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) pc[i] = mx[i] * my[i] - pc[i];  // B's share of a·b
+      });
+      ARCA_RETURN_IF_ERROR(ctx.SendFromHelper(Role::kB, std::move(c).TakeBuffer()));
+    }
+    return RingTensor();
+  }
+
+  const bool is_a = ctx.is_a();
+  RingTensor z(shape);
+
+  // Draws a chunk's masks and sends this party's masked values x - a, y - b.
+  const auto start = [&](int64_t begin) -> Result<MulChunk> {
+    MulChunk ch{begin, std::min(chunk, n - begin), {}, {}, {}};
+    const Shape s{ch.len};
+    if (x_fresh) ch.mask_x = Assisted::Draw(ctx.WithHelper(), s);
+    if (y_fresh) ch.mask_y = Assisted::Draw(ctx.WithHelper(), s);
+    if (is_a) ch.c = Assisted::Draw(ctx.WithHelper(), s);
+    if (fresh == 0) return ch;
+    RingTensor mine(Shape{fresh * ch.len});
+    uint64_t* out = mine.data();
+    for (const auto& [fresh_op, share, mask] :
+         {std::tuple{x_fresh, x.share, &ch.mask_x}, std::tuple{y_fresh, y.share, &ch.mask_y}}) {
+      if (!fresh_op) continue;
+      const uint64_t* ps = share->data() + begin;
+      const uint64_t* pm = mask->data();
+      ring::ParallelRange(ch.len, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) out[i] = ps[i] - pm[i];
+      });
+      out += ch.len;
+    }
+    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(mine).TakeBuffer()));
+    return ch;
+  };
+
+  // Receives the peer's masked values (and B its share of c) and computes the chunk of
+  // z = c + e·b + f·a (+ e·f at A), where e = x - a and f = y - b are recomputed from this
+  // party's part plus the peer's rather than stored.
+  const auto finish = [&](MulChunk& ch) -> Status {
+    const int64_t len = ch.len;
+    RingTensor theirs;
+    if (fresh > 0) {
+      ARCA_ASSIGN_OR_RETURN(theirs, Receive(ctx, false, Shape{fresh * len}));
+    }
+    if (!is_a) {
+      ARCA_ASSIGN_OR_RETURN(ch.c, Receive(ctx, true, Shape{len}));
+    }
+    const uint64_t* peer_x = x_fresh ? theirs.data() : nullptr;
+    const uint64_t* peer_y = y_fresh ? theirs.data() + (x_fresh ? len : 0) : nullptr;
+    const uint64_t* px = x.share->data() + ch.begin;
+    const uint64_t* py = y.share->data() + ch.begin;
+    const uint64_t* ax = x_fresh ? ch.mask_x.data() : x.opening->mask.data() + ch.begin;
+    const uint64_t* ay = y_fresh ? ch.mask_y.data() : y.opening->mask.data() + ch.begin;
+    const uint64_t* ox = x_fresh ? nullptr : x.opening->opened.data() + ch.begin;
+    const uint64_t* oy = y_fresh ? nullptr : y.opening->opened.data() + ch.begin;
+    const uint64_t* pc = ch.c.data();
+    const uint64_t own_ef = is_a ? 1 : 0;
+    uint64_t* pz = z.data() + ch.begin;
+    ring::ParallelRange(len, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        const uint64_t ex = ox ? ox[i] : peer_x[i] + px[i] - ax[i];
+        const uint64_t fy = oy ? oy[i] : peer_y[i] + py[i] - ay[i];
+        pz[i] = pc[i] + ex * ay[i] + fy * ax[i] + own_ef * ex * fy;
+      }
+    });
+    return OkStatus();
+  };
+
+  // Chunk k+1 is drawn and sent before chunk k is finished: computing overlaps the transfer.
+  MulChunk pending;
+  bool have_pending = false;
+  for (int64_t begin = 0; begin < n; begin += chunk) {
+    ARCA_ASSIGN_OR_RETURN(MulChunk next, start(begin));
+    if (have_pending) ARCA_RETURN_IF_ERROR(finish(pending));
+    pending = std::move(next);
+    have_pending = true;
+  }
+  if (have_pending) ARCA_RETURN_IF_ERROR(finish(pending));
+  return z;
+}
+
+AssistedCost BeaverMulCost(int64_t n, bool x_opened, bool y_opened) {
+  const int64_t opened = (x_opened ? 0 : 1) + (y_opened ? 0 : 1);
+  const int64_t rounds = opened > 0 && n > 0 ? 1 : 0;
+  return {{rounds, 8 * opened * n, 0}, {rounds, 8 * opened * n, 0}, {0, 0, 8 * n}};
+}
+
+Result<RingTensor> BeaverMatMul(Assisted& ctx, int64_t m, int64_t k, int64_t n, const Operand& x,
+                                const Operand& y) {
+  const Shape sx{m, k}, sy{k, n}, sz{m, n};
+  const bool x_fresh = x.opening == nullptr, y_fresh = y.opening == nullptr;
+
+  // Draw order on each party's stream with H: mask of X (if fresh), mask of Y (if fresh),
+  // then (A only) A's share of C = A_X·A_Y.
+  if (ctx.is_helper()) {
+    RingTensor ax, ay;
+    if (x_fresh) ax = Assisted::Draw(ctx.HelperWith(Role::kA), sx);
+    if (y_fresh) ay = Assisted::Draw(ctx.HelperWith(Role::kA), sy);
+    RingTensor c = Assisted::Draw(ctx.HelperWith(Role::kA), sz);
+    if (x_fresh) ring::AddInPlace(ax, Assisted::Draw(ctx.HelperWith(Role::kB), sx));
+    if (y_fresh) ring::AddInPlace(ay, Assisted::Draw(ctx.HelperWith(Role::kB), sy));
+    const RingTensor& mx = x_fresh ? ax : x.opening->mask;
+    const RingTensor& my = y_fresh ? ay : y.opening->mask;
+    RingTensor c_b = ring::Neg(c);
+    ring::MatMulAccumulate(m, n, k, mx.data(), k, my.data(), n, c_b.data(), n);
+    ARCA_RETURN_IF_ERROR(ctx.SendFromHelper(Role::kB, std::move(c_b).TakeBuffer()));
+    return RingTensor();
+  }
+
+  const bool is_a = ctx.is_a();
+  // Fresh operands get masks drawn now; opened ones bring theirs (used in place, not copied).
+  RingTensor fresh_ax, fresh_ay, e, f;
+  if (x_fresh) fresh_ax = Assisted::Draw(ctx.WithHelper(), sx);
+  if (y_fresh) fresh_ay = Assisted::Draw(ctx.WithHelper(), sy);
+  RingTensor z = is_a ? Assisted::Draw(ctx.WithHelper(), sz) : RingTensor();
+  const RingTensor& ax = x_fresh ? fresh_ax : x.opening->mask;
+  const RingTensor& ay = y_fresh ? fresh_ay : y.opening->mask;
+
+  // Open the fresh operands in one message: X - A_X, then Y - A_Y.
+  const int64_t x_len = x_fresh ? m * k : 0;
+  const int64_t sent = x_len + (y_fresh ? k * n : 0);
+  if (sent > 0) {
+    RingTensor mine(Shape{sent});
+    if (x_fresh) {
+      const RingTensor d = ring::Sub(*x.share, ax);
+      std::copy_n(d.data(), x_len, mine.data());
+    }
+    if (y_fresh) {
+      const RingTensor d = ring::Sub(*y.share, ay);
+      std::copy_n(d.data(), k * n, mine.data() + x_len);
+    }
+    RingTensor opened = mine;
+    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(mine).TakeBuffer()));
+    ARCA_ASSIGN_OR_RETURN(RingTensor theirs, Receive(ctx, false, Shape{sent}));
+    ring::AddInPlace(opened, theirs);
+    MarkPublic(opened);
+    if (x_fresh) e = *ring::SliceRows(opened, 0, x_len).Reshaped(sx);
+    if (y_fresh) f = *ring::SliceRows(opened, x_len, sent).Reshaped(sy);
+  }
+  const RingTensor& ex = x_fresh ? e : x.opening->opened;
+  const RingTensor& fy = y_fresh ? f : y.opening->opened;
+  if (!is_a) {
+    ARCA_ASSIGN_OR_RETURN(z, Receive(ctx, true, sz));
+  }
+  // Z = C + E·(A_Y + [A]·F) + A_X·F: two ring matrix products per party.
+  const RingTensor right = is_a ? ring::Add(ay, fy) : ay;
+  ring::MatMulAccumulate(m, n, k, ex.data(), k, right.data(), n, z.data(), n);
+  ring::MatMulAccumulate(m, n, k, ax.data(), k, fy.data(), n, z.data(), n);
+  return z;
+}
+
+AssistedCost BeaverMatMulCost(int64_t m, int64_t k, int64_t n, bool x_opened, bool y_opened) {
+  const int64_t opened = (x_opened ? 0 : m * k) + (y_opened ? 0 : k * n);
+  const int64_t rounds = opened > 0 ? 1 : 0;
+  return {{rounds, 8 * opened, 0}, {rounds, 8 * opened, 0}, {0, 0, 8 * m * n}};
+}
+
+}  // namespace arca::mpc

@@ -1,0 +1,52 @@
+// arca-conformance-party: runs the protocol conformance suite as one party over TCP.
+//
+// Start one per party with the same --protocol and --endpoints; the conformance test does
+// this to check that every protocol behaves the same with parties as separate processes.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sstream>
+
+#include "arca/base/logging.h"
+#include "arca/mpc/conformance/cases.h"
+#include "arca/mpc/runner.h"
+
+int main(int argc, char** argv) {
+  arca::log::InitLogging();
+  CLI::App app{"Runs the Arca protocol conformance suite as one party over TCP."};
+  std::string protocol_name;
+  int party = 0;
+  std::string endpoint_list;
+  uint64_t session = 1;
+  app.add_option("--protocol", protocol_name, "plaintext, dealer2pc or rep3")->required();
+  app.add_option("--party", party, "this party's index")->required();
+  app.add_option("--endpoints", endpoint_list, "IP:PORT of every party, comma-separated")
+      ->required();
+  app.add_option("--session", session, "session id shared by all parties");
+  CLI11_PARSE(app, argc, argv);
+
+  const arca::Result<arca::mpc::ProtocolKind> kind = arca::mpc::ParseProtocolKind(protocol_name);
+  if (!kind.ok()) {
+    std::fprintf(stderr, "arca-conformance-party: %s\n", kind.status().message().c_str());
+    return 2;
+  }
+  std::vector<arca::net::Endpoint> endpoints;
+  std::stringstream list(endpoint_list);
+  for (std::string item; std::getline(list, item, ',');) {
+    const arca::Result<arca::net::Endpoint> e = arca::net::ParseEndpoint(item);
+    if (!e.ok()) {
+      std::fprintf(stderr, "arca-conformance-party: %s\n", e.status().message().c_str());
+      return 2;
+    }
+    endpoints.push_back(*e);
+  }
+  arca::net::TcpOptions options;
+  options.session = session;
+  const arca::Status status =
+      arca::mpc::RunTcpParty(*kind, party, endpoints, options, arca::mpc::conformance::RunAll);
+  if (!status.ok()) {
+    std::fprintf(stderr, "arca-conformance-party %d (%s): %s\n", party, protocol_name.c_str(),
+                 status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
