@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "arca/mpc/ring_matmul.h"
 #include "arca/mpc/ring_ops.h"
 
 namespace arca::mpc {
@@ -102,6 +103,17 @@ Result<Shared> Protocol::MulPublic(const Shared& a, const RingTensor& c) {
   std::vector<RingTensor> parts;
   for (const RingTensor& p : a.parts()) parts.push_back(ring::Mul(p, c));
   return Shared(a.shape(), std::move(parts));
+}
+
+Result<Shared> Protocol::MatMulPublic(const RingTensor& a, const Shared& x) {
+  if (a.shape().rank() != 2 || x.shape().rank() != 2 || a.shape().dim(1) != x.shape().dim(0)) {
+    return InvalidArgumentError(
+        fmt::format("matmul_public: shapes {} and {} do not multiply (need [m, k] and [k, n])",
+                    a.shape().ToString(), x.shape().ToString()));
+  }
+  std::vector<RingTensor> parts;
+  for (const RingTensor& p : x.parts()) parts.push_back(ring::MatMul(a, p));
+  return Shared(Shape{a.shape().dim(0), x.shape().dim(1)}, std::move(parts));
 }
 
 Result<Shared> Protocol::Sum(const Shared& a, int axis) {

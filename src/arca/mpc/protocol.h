@@ -96,6 +96,8 @@ class Protocol {
   // c is public: a single element (broadcast) or a tensor of a's shape.
   Result<Shared> AddPublic(const Shared& a, const RingTensor& c);
   Result<Shared> MulPublic(const Shared& a, const RingTensor& c);
+  // A·x for a public matrix A of shape [m, k] and a shared x of shape [k, n].
+  Result<Shared> MatMulPublic(const RingTensor& a, const Shared& x);
   // Sums over `axis` (0 or 1) of a rank-1 or rank-2 tensor; -1 sums everything.
   Result<Shared> Sum(const Shared& a, int axis);
   // Layout changes keep a Reusable() opening.
