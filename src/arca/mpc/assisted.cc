@@ -42,8 +42,13 @@ Status Assisted::SendToPeer(Buffer payload) {
 
 Result<Buffer> Assisted::RecvFromPeer(size_t bytes) {
   const int from = role_ == Role::kA ? b_ : a_;
-  return session_.network().Recv(
+  Result<Buffer> b = session_.network().Recv(
       from, net::MessageTag{op_, static_cast<uint16_t>(round_), net::Traffic::kOnline}, bytes);
+  // The peer's half of an opening (or its masked share) is secret until the kernel combines it
+  // with this party's half and marks the opened value public. In-process the bytes arrive
+  // undefined already; over a socket they would arrive defined, so mark them here.
+  if (b.ok()) MarkSecret(b->As<uint64_t>());
+  return b;
 }
 
 Status Assisted::SendFromHelper(Role to, Buffer payload) {
@@ -54,9 +59,12 @@ Status Assisted::SendFromHelper(Role to, Buffer payload) {
 }
 
 Result<Buffer> Assisted::RecvFromHelper(size_t bytes) {
-  return session_.network().Recv(
+  Result<Buffer> b = session_.network().Recv(
       helper_, net::MessageTag{op_, static_cast<uint16_t>(round_), net::Traffic::kPreprocessing},
       bytes);
+  // Correlated randomness: secret, like what Draw expands (see RecvFromPeer).
+  if (b.ok()) MarkSecret(b->As<uint64_t>());
+  return b;
 }
 
 int64_t ChunkElements() {

@@ -3,30 +3,19 @@
 #include <algorithm>
 #include <vector>
 
+#include "arca/mpc/comparison_leaves.h"
+#include "arca/mpc/oblivious.h"
 #include "arca/mpc/ring_ops.h"
 
 namespace arca::mpc {
 namespace {
 
-constexpr int kDigits = 16;      // four-bit digits of a 64-bit value
-constexpr int kTableWords = 4;   // one-hot tables of one element: 16 digits x 16 bits
 constexpr int kLessWords = 45;   // opened words per unit: 24 + 12 + 6 + 2, + 1 for B2A
 constexpr int kEqualWords = 31;  // 16 + 8 + 4 + 2, + 1
 constexpr int kLessGates = 29;   // AND gates per unit: 16 + 8 + 4 + 1
 constexpr int kEqualGates = 15;  // 8 + 4 + 2 + 1
 
 int64_t Words(int64_t n) { return (n + 63) / 64; }
-
-// Bit u of the result is the XOR of bits u..15 of a 16-bit value.
-uint64_t SuffixXor16(uint64_t v) {
-  v ^= v >> 1;
-  v ^= v >> 2;
-  v ^= v >> 4;
-  v ^= v >> 8;
-  return v;
-}
-
-uint64_t Parity(uint64_t v) { return static_cast<uint64_t>(__builtin_popcountll(v) & 1); }
 
 // XOR-shared bits of the comparison tree, packed 64 elements to a word. A unit is one public
 // value times one word of elements; each unit has `digits` lt words and `digits` eq words.
@@ -82,45 +71,6 @@ Result<std::vector<uint64_t>> ReceiveWords(Assisted& ctx, bool from_helper, int6
   if (!b.ok()) return b.status();
   const std::span<const uint64_t> v = b->As<uint64_t>();
   return std::vector<uint64_t>(v.begin(), v.end());
-}
-
-// Sets the leaf bits of the elements of words [w0, w1) for every public value, from their
-// opened c and this party's share of the one-hot tables of r (kTableWords per element,
-// starting at element w0 * 64). Indexes tables by public digits only.
-void Leaves(Comparison kind, const uint64_t* c, const uint64_t* tables, int64_t w0, int64_t w1,
-            int64_t n, const RingTensor& values, int64_t words, Tree& tree,
-            std::vector<uint64_t>& r63) {
-  const int64_t count = values.numel();
-  ring::ParallelRange(w1 - w0, [&](int64_t wb, int64_t we) {
-    for (int64_t w = w0 + wb; w < w0 + we; ++w) {
-      for (int64_t i = w * 64; i < std::min(n, w * 64 + 64); ++i) {
-        const uint64_t* t = tables + (i - w0 * 64) * kTableWords;
-        const int j = static_cast<int>(i % 64);
-        uint64_t table[kDigits];
-        for (int d = 0; d < kDigits; ++d) table[d] = (t[d / 4] >> (16 * (d % 4))) & 0xffff;
-        if (kind == Comparison::kLess) {
-          // Digit 15 of r_low63 has three bits: fold the table of the full top nibble onto
-          // them; the folded-away half is r's top bit.
-          r63[static_cast<size_t>(w)] |= Parity(table[15] >> 8) << j;
-          table[15] = (table[15] & 0xff) ^ (table[15] >> 8);
-        }
-        uint64_t above[kDigits];
-        for (int d = 0; d < kDigits; ++d) above[d] = SuffixXor16(table[d]);
-        for (int64_t v = 0; v < count; ++v) {
-          const uint64_t cv = c[i] - values[v];
-          const int64_t unit = v * words + w;
-          uint64_t* lt = tree.lt.data() + unit * kDigits;
-          uint64_t* eq = tree.eq.data() + unit * kDigits;
-          for (int d = 0; d < kDigits; ++d) {
-            const uint64_t digit =
-                (cv >> (4 * d)) & (kind == Comparison::kLess && d == kDigits - 1 ? 7 : 15);
-            eq[d] |= ((table[d] >> digit) & 1) << j;
-            lt[d] |= ((above[d] >> (digit + 1)) & 1) << j;
-          }
-        }
-      }
-    }
-  });
 }
 
 }  // namespace
@@ -186,14 +136,18 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
     ARCA_ASSIGN_OR_RETURN(std::vector<uint64_t> theirs, ReceiveWords(ctx, false, len));
     for (int64_t i = 0; i < len; ++i)
       c[static_cast<size_t>(begin + i)] += theirs[static_cast<size_t>(i)];
+    // Opened by design: c = x + r for a uniform r hides x. Its digits select table entries
+    // (shift amounts in Leaves), which is why it must be, and may be, public.
+    MarkPublic(
+        std::span<const uint64_t>(c).subspan(static_cast<size_t>(begin), static_cast<size_t>(len)));
     std::vector<uint64_t> tables;
     if (is_a) {
       tables = DrawWords(ctx.WithHelper(), kTableWords * len);
     } else {
       ARCA_ASSIGN_OR_RETURN(tables, ReceiveWords(ctx, true, kTableWords * len));
     }
-    Leaves(kind, c.data(), tables.data(), begin / 64, Words(begin + len), n, values, words, tree,
-           r63);
+    const LeafInputs leaf_inputs{kind == Comparison::kLess, c.data(), tables.data(), n, &values};
+    ComputeLeaves(leaf_inputs, begin / 64, Words(begin + len), tree.lt, tree.eq, r63);
   }
 
   // --- Rounds 1-4: combine digit pairs. ------------------------------------------------------
@@ -250,6 +204,8 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
       ARCA_ASSIGN_OR_RETURN(std::vector<uint64_t> theirs,
                             ReceiveWords(ctx, false, static_cast<int64_t>(open.size())));
       for (size_t i = 0; i < open.size(); ++i) open[i] ^= theirs[i];
+      // Opened by design: e and f are the gates' inputs under fresh uniform masks.
+      MarkPublic(open);
       // z_g = [A](e & f_g) ^ (e & b_g) ^ (f_g & a) ^ c_g is this party's share of the gate.
       const uint64_t own = is_a ? ~uint64_t{0} : 0;
       for (int64_t u = u0; u < u1; ++u) {
@@ -328,10 +284,13 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
     }
     const std::vector<uint64_t> mine = open;
     ARCA_RETURN_IF_ERROR(ctx.SendToPeer(WordsToBuffer(mine)));
-    ARCA_ASSIGN_OR_RETURN(std::vector<uint64_t> theirs, ReceiveWords(ctx, false, cnt));
+    ARCA_ASSIGN_OR_RETURN(std::vector<uint64_t> opened, ReceiveWords(ctx, false, cnt));
+    for (size_t i = 0; i < opened.size(); ++i) opened[i] ^= mine[i];
+    // Opened by design: the result bits under a uniform random bit rho.
+    MarkPublic(opened);
     const uint64_t own = is_a ? 1 : 0;
     for (int64_t u = u0; u < u1; ++u) {
-      const uint64_t m = mine[static_cast<size_t>(u - u0)] ^ theirs[static_cast<size_t>(u - u0)];
+      const uint64_t m = opened[static_cast<size_t>(u - u0)];
       const int64_t first = ElementStart(u, words, n);
       const int64_t last = u + 1 == units ? count * n : ElementStart(u + 1, words, n);
       for (int64_t e = first; e < last; ++e) {

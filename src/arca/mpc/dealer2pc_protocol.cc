@@ -57,6 +57,8 @@ Result<RingTensor> Dealer2pcProtocol::Reveal(const Shared& x) {
     ARCA_ASSIGN_OR_RETURN(Buffer s1, net.Recv(1, tag, bytes));
     RingTensor value = *RingTensor::FromBuffer(x.shape(), std::move(s0));
     ring::AddInPlace(value, *RingTensor::FromBuffer(x.shape(), std::move(s1)));
+    // Opened by design: the dealer follows the program, which may branch on revealed values.
+    MarkPublic(value);
     return value;
   }
   ARCA_RETURN_IF_ERROR(net.Send(1 - party(), tag, CopyOut(x.part(0))));

@@ -22,6 +22,9 @@ net::MessageTag Online(uint32_t op, int round = 0) {
 Result<RingTensor> ReceiveTensor(net::Network& net, int from, const net::MessageTag& tag,
                                  const Shape& shape) {
   ARCA_ASSIGN_OR_RETURN(Buffer b, net.Recv(from, tag, static_cast<size_t>(shape.numel()) * 8));
+  // A share part (Reveal marks the sum public once it is opened). In-process the bytes arrive
+  // undefined already; over a socket they would arrive defined, so mark them here.
+  MarkSecret(b.As<uint64_t>());
   return RingTensor::FromBuffer(shape, std::move(b));
 }
 

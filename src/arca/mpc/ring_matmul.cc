@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "arca/base/buffer.h"
 #include "arca/base/thread_pool.h"
 
 namespace arca::mpc::ring {
@@ -75,18 +76,24 @@ bool CpuHasAvx512() {
 void MatMulAccumulateAvx512(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
                             const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc) {
   const int64_t panels = (n + kPanel - 1) / kPanel;
-  std::vector<uint64_t> storage(static_cast<size_t>(panels * kDepth * kPanel + 8));
-  // Panels are read with aligned loads.
-  uint64_t* packed = reinterpret_cast<uint64_t*>(
-      (reinterpret_cast<uintptr_t>(storage.data()) + 63) & ~uintptr_t{63});
+  const int64_t depth = std::min(kDepth, k);
+  // Packed panels of one depth block; read with aligned loads, fully overwritten by packing.
+  Buffer packed_storage(static_cast<size_t>(panels * depth * kPanel) * 8);
+  uint64_t* packed = packed_storage.As<uint64_t>().data();
+  const int64_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
+  // Work items are (row block, panel group) pairs, so that short, wide products (a few rows
+  // times millions of columns) spread over the cores as well as tall ones.
+  const int64_t groups = row_blocks >= 4 ? 1 : std::min<int64_t>(panels, 16);
+  const int64_t group_size = (panels + groups - 1) / groups;
   for (int64_t k0 = 0; k0 < k; k0 += kDepth) {
     const int64_t kc = std::min(kDepth, k - k0);
     PackPanels(kc, n, b + k0 * ldb, ldb, packed);
-    const int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
-    ThreadPool::Default().ParallelFor(blocks, 1, [&](int64_t bb, int64_t be) {
-      for (int64_t i0 = bb * kRowBlock; i0 < std::min(m, be * kRowBlock); i0 += kRowBlock) {
+    ThreadPool::Default().ParallelFor(row_blocks * groups, 1, [&](int64_t wb, int64_t we) {
+      for (int64_t w = wb; w < we; ++w) {
+        const int64_t i0 = (w / groups) * kRowBlock;
         const int64_t i_end = std::min(m, i0 + kRowBlock);
-        for (int64_t p = 0; p < panels; ++p) {
+        const int64_t p_end = std::min(panels, (w % groups + 1) * group_size);
+        for (int64_t p = (w % groups) * group_size; p < p_end; ++p) {
           const int64_t width = std::min(kPanel, n - p * kPanel);
           const auto mask_lo = static_cast<__mmask8>(width >= 8 ? 0xff : (1u << width) - 1);
           const auto mask_hi = static_cast<__mmask8>(width >= 16  ? 0xff

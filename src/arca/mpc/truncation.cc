@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arca/mpc/oblivious.h"
 #include "arca/mpc/ring_ops.h"
 
 namespace arca::mpc {
@@ -63,6 +64,8 @@ Result<RingTensor> TruncateShares(Assisted& ctx, const RingTensor* share, const 
     ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(mine).TakeBuffer()));
     ARCA_ASSIGN_OR_RETURN(Buffer theirs, ctx.RecvFromPeer(static_cast<size_t>(len) * 8));
     ring::AddInPlace(c, *RingTensor::FromBuffer(s, std::move(theirs)));
+    // Opened by design: c = x + 2^62 + r for a uniform r hides x.
+    MarkPublic(c);
     if (!is_a) {
       ARCA_ASSIGN_OR_RETURN(Buffer from_h, ctx.RecvFromHelper(static_cast<size_t>(len) * 16));
       const RingTensor both = *RingTensor::FromBuffer(Shape{2 * len}, std::move(from_h));
