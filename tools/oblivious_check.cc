@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -329,7 +330,9 @@ bool RunAll(ProtocolKind kind, const PartyProgram& program) {
 }  // namespace
 }  // namespace arca::mpc
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   using arca::mpc::ProtocolKind;
   arca::log::InitLogging();
   CLI::App app{
@@ -359,4 +362,17 @@ int main(int argc, char** argv) {
     ok = ok && passed;
   }
   return ok ? 0 : 1;
+}
+
+}  // namespace
+
+// An unexpected exception (from the standard library or CLI11) ends the check with a message
+// and a failing status rather than std::terminate.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arca-oblivious-check: %s\n", e.what());
+    return 1;
+  }
 }

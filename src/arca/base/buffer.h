@@ -28,6 +28,7 @@ class Buffer {
   Buffer& operator=(const Buffer& other);
   Buffer(Buffer&& other) noexcept = default;
   Buffer& operator=(Buffer&& other) noexcept = default;
+  ~Buffer() = default;
 
   uint8_t* data() { return data_.get(); }
   const uint8_t* data() const { return data_.get(); }
@@ -49,7 +50,8 @@ class Buffer {
 
  private:
   struct Free {
-    void operator()(uint8_t* p) const { std::free(p); }
+    // Pairs with std::aligned_alloc in the constructor; this deleter is the RAII.
+    void operator()(uint8_t* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
   };
   std::unique_ptr<uint8_t[], Free> data_;
   size_t size_ = 0;

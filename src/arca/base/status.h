@@ -119,9 +119,13 @@ class [[nodiscard]] Result {
 // `lhs = value of expr` (a Result), or returns its Status from the enclosing function.
 #define ARCA_ASSIGN_OR_RETURN(lhs, expr) \
   ARCA_ASSIGN_OR_RETURN_IMPL_(ARCA_CONCAT_(arca_result_, __LINE__), lhs, expr)
+// `result` is a fresh identifier and `lhs` may be a declaration (`auto x`), so neither can be
+// parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ARCA_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
   auto result = (expr);                                \
   if (!result.ok()) return result.status();            \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // ARCA_BASE_STATUS_H_

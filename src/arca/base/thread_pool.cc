@@ -9,6 +9,8 @@
 namespace arca {
 namespace {
 
+// Set while this thread runs a pool task, so that nested ParallelFor calls run inline.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables)
 thread_local bool in_pool_task = false;
 
 // Chunks handed out by one ParallelFor call; shared with helper tasks that may start late.
@@ -50,6 +52,9 @@ ThreadPool::~ThreadPool() {
 }
 
 ThreadPool& ThreadPool::Default() {
+  // Never destroyed (Google style for function-local statics), so that no worker thread can
+  // outlive the pool during static destruction.
+  // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables)
   static ThreadPool* const pool = [] {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return new ThreadPool(static_cast<int>(EnvInt("ARCA_THREADS", cores, 1, 1024)));

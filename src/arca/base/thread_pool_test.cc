@@ -35,6 +35,7 @@ TEST(ThreadPoolTest, ConcurrentCallersShareThePool) {
   ThreadPool pool(2);
   std::atomic<int64_t> total{0};
   std::vector<std::thread> callers;
+  callers.reserve(3);
   for (int c = 0; c < 3; ++c) {
     callers.emplace_back([&] {
       for (int rep = 0; rep < 50; ++rep) {

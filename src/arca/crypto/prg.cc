@@ -102,7 +102,7 @@ void Prg::Fill(std::span<uint64_t> out) {
 }
 
 uint64_t Prg::NextU64() {
-  uint64_t value;
+  uint64_t value = 0;
   Fill(std::span<uint64_t>(&value, 1));
   return value;
 }

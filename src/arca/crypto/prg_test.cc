@@ -82,7 +82,7 @@ TEST(PrgTest, SeekRevisitsTheStream) {
   Prg prg(RandomSeed(), 0);
   std::vector<uint64_t> first(100), again(10);
   prg.Fill(first);
-  prg.Seek(8 * 37);
+  prg.Seek(uint64_t{8} * 37);
   prg.Fill(again);
   EXPECT_TRUE(std::equal(again.begin(), again.end(), first.begin() + 37));
 }

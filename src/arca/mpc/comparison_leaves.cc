@@ -39,7 +39,7 @@ void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uin
   const int64_t words = (in.n + 63) / 64;
   const int64_t count = in.values->numel();
   ring::ParallelRange(w1 - w0, [&](int64_t wb, int64_t we) {
-    Block block;
+    Block block{};
     for (int64_t w = w0 + wb; w < w0 + we; ++w) {
       const int64_t first = w * 64;
       const int64_t live = std::min<int64_t>(64, in.n - first);
@@ -63,13 +63,13 @@ void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uin
       if (in.less) r63[static_cast<size_t>(w)] = top_bits;
 
       for (int64_t v = 0; v < count; ++v) {
-        const __m256i t = _mm256_set1_epi64x(static_cast<long long>((*in.values)[v]));
+        const __m256i t = _mm256_set1_epi64x(static_cast<int64_t>((*in.values)[v]));
         uint64_t lt_words[kDigits] = {}, eq_words[kDigits] = {};
         for (int j = 0; j < 64; j += 4) {
           const __m256i cv =
               _mm256_sub_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(block.c + j)), t);
           for (int d = 0; d < kDigits; ++d) {
-            const long long mask = in.less && d == kDigits - 1 ? 7 : 15;
+            const int64_t mask = in.less && d == kDigits - 1 ? 7 : 15;
             const __m256i digit =
                 _mm256_and_si256(_mm256_srli_epi64(cv, 4 * d), _mm256_set1_epi64x(mask));
             const __m256i e = _mm256_srlv_epi64(
@@ -80,7 +80,7 @@ void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uin
             lt_words[d] |= LowBits(l) << j;
           }
         }
-        const size_t at = static_cast<size_t>((v * words + w) * kDigits);
+        const auto at = static_cast<size_t>((v * words + w) * kDigits);
         // Elements past n hold garbage bits; they are never read as results.
         std::copy_n(lt_words, kDigits, lt.begin() + static_cast<ptrdiff_t>(at));
         std::copy_n(eq_words, kDigits, eq.begin() + static_cast<ptrdiff_t>(at));

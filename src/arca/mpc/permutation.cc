@@ -30,7 +30,7 @@ std::vector<int64_t> RandomPermutation(int64_t n, crypto::Prg& prg) {
 
 RingTensor PermuteRows(const RingTensor& rows, const std::vector<int64_t>& perm) {
   RingTensor out(rows.shape());
-  const int64_t n = static_cast<int64_t>(perm.size());
+  const auto n = static_cast<int64_t>(perm.size());
   const int64_t width = n == 0 ? 0 : rows.numel() / n;
   for (int64_t i = 0; i < n; ++i) {
     std::memcpy(out.data() + perm[static_cast<size_t>(i)] * width, rows.data() + i * width,

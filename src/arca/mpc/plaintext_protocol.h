@@ -16,7 +16,7 @@ class PlaintextProtocol final : public Protocol {
   explicit PlaintextProtocol(Session* session) : Protocol(session) {}
 
   std::string_view name() const override { return "plaintext"; }
-  bool Holds(int) const override { return true; }
+  bool Holds(int /*owner*/) const override { return true; }
 
   Result<Shared> Input(int owner, const Shape& shape, const RingTensor* value) override;
   Result<RingTensor> Reveal(const Shared& x) override;
@@ -28,9 +28,10 @@ class PlaintextProtocol final : public Protocol {
   Result<Shared> EqualPublic(const Shared& x, const RingTensor& values) override;
   Result<Shared> Shuffle(const Shared& x) override;
   Result<Shared> Reusable(const Shared& x) override { return x; }
-  OpCost Cost(const OpCall&) const override { return OpCost(1); }
+  OpCost Cost(const OpCall& /*call*/) const override { return OpCost(1); }
 
  private:
+  int ShareParts() const override { return 1; }
   std::optional<int> PublicPart() const override { return 0; }
 };
 

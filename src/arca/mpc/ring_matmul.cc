@@ -50,7 +50,7 @@ __attribute__((target("avx512f,avx512dq"))) void Tile(int64_t kc, const uint64_t
     const __m512i b0 = _mm512_load_si512(panel + k * kPanel);
     const __m512i b1 = _mm512_load_si512(panel + k * kPanel + 8);
     for (int r = 0; r < R; ++r) {
-      const __m512i av = _mm512_set1_epi64(static_cast<long long>(a[r * lda + k]));
+      const __m512i av = _mm512_set1_epi64(static_cast<int64_t>(a[r * lda + k]));
       acc[r][0] = _mm512_add_epi64(acc[r][0], _mm512_mullo_epi64(av, b0));
       acc[r][1] = _mm512_add_epi64(acc[r][1], _mm512_mullo_epi64(av, b1));
     }

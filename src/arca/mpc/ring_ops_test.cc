@@ -18,9 +18,11 @@ RingTensor Random(Shape shape, std::mt19937_64& rng) {
 RingTensor NaiveMatMul(const RingTensor& a, const RingTensor& b) {
   const int64_t m = a.shape().dim(0), k = a.shape().dim(1), n = b.shape().dim(1);
   RingTensor c = RingTensor::Zeros(Shape{m, n});
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t kk = 0; kk < k; ++kk)
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t kk = 0; kk < k; ++kk) {
       for (int64_t j = 0; j < n; ++j) c.data()[i * n + j] += a[i * k + kk] * b[kk * n + j];
+    }
+  }
   return c;
 }
 

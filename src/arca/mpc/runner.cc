@@ -78,11 +78,13 @@ std::vector<Status> RunInProcess(ProtocolKind kind, const PartyProgram& program)
   }
   auto mesh = net::MakeInprocMesh(parties, kInprocBudget);
   std::vector<std::unique_ptr<net::Network>> networks;
+  networks.reserve(static_cast<size_t>(parties));
   for (int p = 0; p < parties; ++p) {
     networks.push_back(std::make_unique<net::Network>(p, std::move(mesh[static_cast<size_t>(p)])));
   }
   std::vector<Status> results(static_cast<size_t>(parties));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(parties));
   for (int p = 0; p < parties; ++p) {
     threads.emplace_back([&, p] {
       results[static_cast<size_t>(p)] =

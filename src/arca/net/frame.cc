@@ -14,17 +14,17 @@ void PutU16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
 void PutU32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 void PutU64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 uint16_t GetU16(const uint8_t* p) {
-  uint16_t v;
+  uint16_t v = 0;
   std::memcpy(&v, p, 2);
   return v;
 }
 uint32_t GetU32(const uint8_t* p) {
-  uint32_t v;
+  uint32_t v = 0;
   std::memcpy(&v, p, 4);
   return v;
 }
 uint64_t GetU64(const uint8_t* p) {
-  uint64_t v;
+  uint64_t v = 0;
   std::memcpy(&v, p, 8);
   return v;
 }
@@ -48,7 +48,7 @@ class Reader {
     return true;
   }
   bool Text(std::string* s) {
-    uint32_t n;
+    uint32_t n = 0;
     if (!U32(&n) || n > kMaxTextBytes || n > left_) return false;
     s->assign(reinterpret_cast<const char*>(p_), n);
     p_ += n;
@@ -77,7 +77,7 @@ Buffer ToBuffer(const std::string& bytes) {
 
 FrameHeader EncodeHeader(FrameKind kind, const MessageTag& tag, uint64_t payload_bytes) {
   FrameHeader h{};
-  PutU32(&h[0], kMagic);
+  PutU32(h.data(), kMagic);
   h[4] = static_cast<uint8_t>(kind);
   h[5] = static_cast<uint8_t>(tag.traffic);
   PutU16(&h[6], tag.round);
@@ -88,7 +88,7 @@ FrameHeader EncodeHeader(FrameKind kind, const MessageTag& tag, uint64_t payload
 }
 
 Result<DecodedHeader> DecodeHeader(const FrameHeader& h) {
-  if (GetU32(&h[0]) != kMagic) {
+  if (GetU32(h.data()) != kMagic) {
     return DataLossError("frame does not start with the Arca magic number (not an Arca peer?)");
   }
   const uint8_t kind = h[4];
@@ -121,7 +121,7 @@ Buffer EncodeAbort(const AbortNotice& notice) {
 
 Result<AbortNotice> DecodeAbort(const Buffer& payload) {
   Reader r(payload);
-  uint32_t party, code;
+  uint32_t party = 0, code = 0;
   AbortNotice notice;
   std::string message;
   if (!r.U32(&party) || !r.U32(&code) || !r.Text(&notice.operation) || !r.Text(&message) ||
@@ -145,7 +145,7 @@ Buffer EncodeHello(const Hello& hello) {
 Result<Hello> DecodeHello(const Buffer& payload) {
   Reader r(payload);
   Hello hello;
-  uint32_t party, parties;
+  uint32_t party = 0, parties = 0;
   if (!r.U64(&hello.session) || !r.U32(&party) || !r.U32(&parties) || !r.AtEnd() ||
       parties > 1024 || party >= parties) {
     return DataLossError("malformed hello frame");

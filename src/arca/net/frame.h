@@ -52,9 +52,9 @@ using FrameHeader = std::array<uint8_t, kFrameHeaderBytes>;
 FrameHeader EncodeHeader(FrameKind kind, const MessageTag& tag, uint64_t payload_bytes);
 
 struct DecodedHeader {
-  FrameKind kind;
+  FrameKind kind = FrameKind::kData;
   MessageTag tag;
-  uint64_t payload_bytes;
+  uint64_t payload_bytes = 0;
 };
 // Checks magic, kind, traffic class, reserved bits and the length limit.
 Result<DecodedHeader> DecodeHeader(const FrameHeader& header);

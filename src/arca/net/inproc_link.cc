@@ -9,36 +9,49 @@ namespace {
 class InprocLink final : public Link {
  public:
   explicit InprocLink(size_t budget) : Link(budget) {}
+  InprocLink(const InprocLink&) = delete;
+  InprocLink& operator=(const InprocLink&) = delete;
+  // Parties are torn down one at a time, so the peer may outlive this end: make it forget us,
+  // or its own Shutdown would reach into freed memory.
+  ~InprocLink() override {
+    if (InprocLink* peer = peer_.exchange(nullptr)) peer->peer_.store(nullptr);
+  }
 
-  void Connect(InprocLink* peer) { peer_ = peer; }
+  void Connect(InprocLink* peer) { peer_.store(peer); }
 
   Status Send(Frame frame) override {
     if (stopped_) return FailedPreconditionError("link already closed or aborted");
-    peer_->Deliver(std::move(frame));
+    InprocLink* peer = peer_.load();
+    if (peer == nullptr) return UnavailableError("the peer left without closing the session");
+    peer->Deliver(std::move(frame));
     return OkStatus();
   }
 
   void SendAbort(const AbortNotice& notice) override {
     if (stopped_.exchange(true)) return;
-    peer_->Deliver(Frame{FrameKind::kAbort, {}, EncodeAbort(notice)});
+    if (InprocLink* peer = peer_.load()) {
+      peer->Deliver(Frame{FrameKind::kAbort, {}, EncodeAbort(notice)});
+    }
   }
 
   Status SendClose() override {
     if (stopped_.exchange(true)) return OkStatus();
-    peer_->Deliver(Frame{FrameKind::kClose, {}, Buffer()});
+    if (InprocLink* peer = peer_.load()) peer->Deliver(Frame{FrameKind::kClose, {}, Buffer()});
     return OkStatus();
   }
 
   void Shutdown() override {
     if (!stopped_.exchange(true)) {
-      peer_->DeliverLoss(UnavailableError("the peer left without closing the session"));
+      if (InprocLink* peer = peer_.load()) {
+        peer->DeliverLoss(UnavailableError("the peer left without closing the session"));
+      }
     }
     // Wakes a peer blocked on pushing into our full inbox.
     FailReceives(UnavailableError("link shut down"));
   }
 
  private:
-  InprocLink* peer_ = nullptr;
+  std::atomic<InprocLink*> peer_{nullptr};  // null once the peer is destroyed
   std::atomic<bool> stopped_{false};
 };
 

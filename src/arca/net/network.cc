@@ -21,7 +21,7 @@ TrafficStats TrafficStats::operator-(const TrafficStats& earlier) const {
 Network::Network(int self, std::vector<std::unique_ptr<Link>> links)
     : self_(self),
       links_(std::move(links)),
-      timeout_(std::chrono::seconds(EnvInt("ARCA_NET_TIMEOUT_S", 600, 1, 7 * 24 * 3600))),
+      timeout_(std::chrono::seconds(EnvInt("ARCA_NET_TIMEOUT_S", 600, 1, int64_t{7} * 24 * 3600))),
       per_peer_(links_.size()) {
   for (size_t p = 0; p < links_.size(); ++p) {
     if (links_[p]) {

@@ -43,6 +43,7 @@ std::vector<std::unique_ptr<Network>> MakeParties(Transport transport, int n = 3
     TcpOptions options;
     options.session = 42;
     std::vector<std::future<Result<std::vector<std::unique_ptr<Link>>>>> pending;
+    pending.reserve(static_cast<size_t>(n));
     for (int p = 0; p < n; ++p) {
       pending.push_back(
           std::async(std::launch::async, [=] { return ConnectTcpMesh(p, endpoints, options); }));
@@ -54,6 +55,7 @@ std::vector<std::unique_ptr<Network>> MakeParties(Transport transport, int n = 3
     }
   }
   std::vector<std::unique_ptr<Network>> parties;
+  parties.reserve(static_cast<size_t>(n));
   for (int p = 0; p < n; ++p) {
     parties.push_back(std::make_unique<Network>(p, std::move(mesh[static_cast<size_t>(p)])));
   }
@@ -63,10 +65,12 @@ std::vector<std::unique_ptr<Network>> MakeParties(Transport transport, int n = 3
 // Closes every party at once, as separate processes would.
 std::vector<Status> CloseAll(std::vector<std::unique_ptr<Network>>& parties) {
   std::vector<std::future<Status>> closing;
+  closing.reserve(parties.size());
   for (auto& p : parties) {
     closing.push_back(std::async(std::launch::async, [&p] { return p->Close(); }));
   }
   std::vector<Status> results;
+  results.reserve(closing.size());
   for (auto& f : closing) results.push_back(f.get());
   return results;
 }
