@@ -2,15 +2,21 @@
 //
 // Start one per party with the same --protocol and --endpoints; the conformance test does
 // this to check that every protocol behaves the same with parties as separate processes.
+#include <sys/prctl.h>
+
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
+#include <exception>
 #include <sstream>
 
 #include "arca/base/logging.h"
 #include "arca/mpc/conformance/cases.h"
 #include "arca/mpc/runner.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   arca::log::InitLogging();
   CLI::App app{"Runs the Arca protocol conformance suite as one party over TCP."};
   std::string protocol_name;
@@ -49,4 +55,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+// An unexpected exception (from the standard library or CLI11) ends the party with a message
+// and a failing status rather than std::terminate.
+int main(int argc, char** argv) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test that started this party
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arca-conformance-party: %s\n", e.what());
+    return 1;
+  }
 }

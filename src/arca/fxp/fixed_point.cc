@@ -112,8 +112,15 @@ Result<mpc::Shared> FixedPoint::AddConstant(const mpc::Shared& x, double c) {
 }
 
 Result<mpc::Shared> FixedPoint::MulConstant(const mpc::Shared& x, double c) {
-  ARCA_ASSIGN_OR_RETURN(uint64_t encoded, EncodeValue(c, f_));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared product, p_->MulPublic(x, mpc::RingTensor::Scalar(encoded)));
+  // c = m·2^-k with m in [1, 2): dividing x by 2^k first keeps m's f significant bits without
+  // letting x·m·2^(2f) overflow when x is large (a sum of squares times 1/n).
+  const int k = c == 0 ? 0 : std::max(0, -static_cast<int>(std::floor(std::log2(std::fabs(c)))));
+  mpc::Shared scaled = x;
+  if (k > 0) {
+    ARCA_ASSIGN_OR_RETURN(scaled, p_->Truncate(x, k));
+  }
+  ARCA_ASSIGN_OR_RETURN(uint64_t m, EncodeValue(std::ldexp(c, k), f_));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared product, p_->MulPublic(scaled, mpc::RingTensor::Scalar(m)));
   return p_->Truncate(product, f_);
 }
 

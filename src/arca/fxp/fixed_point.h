@@ -39,7 +39,10 @@ class FixedPoint {
   Result<mpc::Shared> Input(int owner, const mpc::Shape& shape, const std::vector<double>* values);
   Result<std::vector<double>> Reveal(const mpc::Shared& x);
 
-  // x + c and x·c for a public real c (x·c: error <= 1 ulp + |x|·2^-(f+1)).
+  // x + c, and x·c for a public real c. x·c needs |x·c| < 2^(62-2f), like Mul; error <= 2 ulp
+  // + |x·c|·2^-(f+1) (c is encoded with f significant bits).
+  // A constant below 1 costs one more round (x is divided by c's power of two first, so that
+  // small constants such as 1/n keep f significant bits).
   Result<mpc::Shared> AddConstant(const mpc::Shared& x, double c);
   Result<mpc::Shared> MulConstant(const mpc::Shared& x, double c);
 

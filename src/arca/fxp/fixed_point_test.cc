@@ -145,17 +145,30 @@ TEST_P(FunctionTest, ArithmeticIsWithinOneUlp) {
         ARCA_ASSIGN_OR_RETURN(Shared sb, fp.Input(1, mpc::Shape{n}, p.Holds(1) ? &b : nullptr));
         ARCA_ASSIGN_OR_RETURN(Shared prod, fp.Mul(sa, sb));
         ARCA_ASSIGN_OR_RETURN(Shared scaled, fp.MulConstant(sa, -0.37));
+        // A tiny constant times a large value: a sum of squares divided by a count.
+        const std::vector<double> big = {5.9e8, -3.3e8, 1.0};
+        ARCA_ASSIGN_OR_RETURN(Shared sbig, fp.Input(0, mpc::Shape{3}, p.Holds(0) ? &big : nullptr));
+        ARCA_ASSIGN_OR_RETURN(Shared mean, fp.MulConstant(sbig, 1.0 / 35000));
+        ARCA_ASSIGN_OR_RETURN(std::vector<double> got_mean, fp.Reveal(mean));
+        for (size_t i = 0; i < big.size(); ++i) {
+          const double want = big[i] / 35000;
+          if (std::fabs(got_mean[i] - want) >
+              2 * std::ldexp(1.0, -kDefaultFracBits) +
+                  std::fabs(want) * std::ldexp(1.0, -(kDefaultFracBits + 1))) {
+            return InternalError(fmt::format("mul_constant: {} / 35000 = {}", big[i], got_mean[i]));
+          }
+        }
         ARCA_ASSIGN_OR_RETURN(std::vector<double> got, fp.Reveal(prod));
         ARCA_ASSIGN_OR_RETURN(std::vector<double> got_scaled, fp.Reveal(scaled));
         const double ulp = std::ldexp(1.0, -kDefaultFracBits);
         for (int i = 0; i < n; ++i) {
-          const size_t k = static_cast<size_t>(i);
+          const auto k = static_cast<size_t>(i);
           // The inputs are rounded to ulp/2 when encoded, then the product is truncated.
           const double bound = ulp + (std::fabs(a[k]) + std::fabs(b[k])) * ulp / 2 + ulp / 4;
           if (std::fabs(got[k] - a[k] * b[k]) > bound) {
             return InternalError(fmt::format("mul: {} · {} = {}", a[k], b[k], got[k]));
           }
-          if (std::fabs(got_scaled[k] + 0.37 * a[k]) > ulp + std::fabs(a[k]) * ulp) {
+          if (std::fabs(got_scaled[k] + 0.37 * a[k]) > 2 * ulp + std::fabs(a[k]) * ulp / 2) {
             return InternalError(fmt::format("mul_constant: {} · -0.37 = {}", a[k], got_scaled[k]));
           }
         }

@@ -74,13 +74,13 @@ Result<mpc::Shared> EvaluateNormalized(mpc::Protocol& p, NormalizedFunction fn,
   mpc::RingTensor bounds(mpc::Shape{k_bits - 1});
   for (int j = 1; j < k_bits; ++j) bounds.data()[j - 1] = uint64_t{1} << j;
   ARCA_ASSIGN_OR_RETURN(mpc::Shared onehot, mpc::IntervalOneHot(p, x, bounds));
-  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(onehot, mpc::Shape{k_bits, n}));
+  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(std::move(onehot), mpc::Shape{k_bits, n}));
   // A public per-row table, selected for each element: sum_k table[k]·onehot[k].
   const auto select = [&](const std::function<uint64_t(int)>& table) -> Result<mpc::Shared> {
     mpc::RingTensor row(mpc::Shape{1, k_bits});
     for (int k = 0; k < k_bits; ++k) row.data()[k] = table(k);
     ARCA_ASSIGN_OR_RETURN(mpc::Shared picked, p.MatMulPublic(row, onehot));
-    return p.Reshape(picked, mpc::Shape{n});
+    return p.Reshape(std::move(picked), mpc::Shape{n});
   };
 
   // m = x·2^f·2^(k_bits-1-k) / 2^(k_bits-1), exact in the ring; u = m - 1.5 at kWorkBits.
@@ -101,7 +101,7 @@ Result<mpc::Shared> EvaluateNormalized(mpc::Protocol& p, NormalizedFunction fn,
     ARCA_ASSIGN_OR_RETURN(mpc::Shared exponent,
                           select([&](int k) { return Constant((k - f) * std::numbers::ln2, f); }));
     ARCA_ASSIGN_OR_RETURN(value, p.Add(value, exponent));
-    return p.Reshape(value, x.shape());
+    return p.Reshape(std::move(value), x.shape());
   }
 
   // value · g(e) in two steps, because g spans more octaves than one product can hold: the
@@ -125,7 +125,7 @@ Result<mpc::Shared> EvaluateNormalized(mpc::Protocol& p, NormalizedFunction fn,
                         select([&](int k) { return static_cast<uint64_t>(hi(k)); }));
   ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, power));
   ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, kGuardBits));
-  return p.Reshape(value, x.shape());
+  return p.Reshape(std::move(value), x.shape());
 }
 
 }  // namespace arca::fxp

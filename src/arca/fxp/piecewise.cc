@@ -25,7 +25,7 @@ Result<mpc::Shared> EvaluatePiecewise(mpc::Protocol& p, const PiecewisePolynomia
   for (size_t i = 0; i < poly.bounds.size(); ++i)
     bounds.data()[i] = Constant(poly.bounds[i], frac_bits);
   ARCA_ASSIGN_OR_RETURN(mpc::Shared onehot, mpc::IntervalOneHot(p, x, bounds));
-  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(onehot, mpc::Shape{pieces, n}));
+  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(std::move(onehot), mpc::Shape{pieces, n}));
 
   // Public tables, one column per piece: centers, coefficients, scales.
   mpc::RingTensor centers(mpc::Shape{1, pieces});
@@ -49,7 +49,7 @@ Result<mpc::Shared> EvaluatePiecewise(mpc::Protocol& p, const PiecewisePolynomia
   ARCA_ASSIGN_OR_RETURN(mpc::Shared u, p.Sub(flat_x, center));
   ARCA_ASSIGN_OR_RETURN(
       u, p.MulPublic(u, mpc::RingTensor::Scalar(uint64_t{1} << (kWorkBits - frac_bits))));
-  ARCA_ASSIGN_OR_RETURN(u, p.Reshape(u, mpc::Shape{n}));
+  ARCA_ASSIGN_OR_RETURN(u, p.Reshape(std::move(u), mpc::Shape{n}));
 
   ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> powers, Powers(p, u, static_cast<int>(degree)));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared selected, p.MatMulPublic(coefficients, onehot));
@@ -59,13 +59,13 @@ Result<mpc::Shared> EvaluatePiecewise(mpc::Protocol& p, const PiecewisePolynomia
     // value · 2^scale: an exact product with the integer 2^(scale - min_scale), then a
     // truncation by -min_scale.
     ARCA_ASSIGN_OR_RETURN(mpc::Shared scale, p.MatMulPublic(scales, onehot));
-    ARCA_ASSIGN_OR_RETURN(scale, p.Reshape(scale, mpc::Shape{n}));
+    ARCA_ASSIGN_OR_RETURN(scale, p.Reshape(std::move(scale), mpc::Shape{n}));
     ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, scale));
     if (min_scale < 0) {
       ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, -min_scale));
     }
   }
-  return p.Reshape(value, x.shape());
+  return p.Reshape(std::move(value), x.shape());
 }
 
 }  // namespace arca::fxp

@@ -20,7 +20,7 @@ Result<std::vector<mpc::Shared>> UnstackRows(mpc::Protocol& p, const mpc::Shared
   std::vector<mpc::Shared> rows;
   for (int64_t r = 0; r < stacked.shape().dim(0); ++r) {
     ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.SliceRows(stacked, r, r + 1));
-    ARCA_ASSIGN_OR_RETURN(row, p.Reshape(row, row_shape));
+    ARCA_ASSIGN_OR_RETURN(row, p.Reshape(std::move(row), row_shape));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -56,7 +56,7 @@ Result<mpc::Shared> CombinePublic(mpc::Protocol& p, const std::vector<double>& c
   ARCA_ASSIGN_OR_RETURN(mpc::Shared sum, p.MatMulPublic(row, stacked));
   ARCA_ASSIGN_OR_RETURN(
       sum, p.AddPublic(sum, mpc::RingTensor::Scalar(Constant(coefficients[0], 2 * kWorkBits))));
-  return p.Reshape(sum, powers.front().shape());
+  return p.Reshape(std::move(sum), powers.front().shape());
 }
 
 Result<mpc::Shared> CombineShared(mpc::Protocol& p, const mpc::Shared& coefficients,
@@ -71,10 +71,10 @@ Result<mpc::Shared> CombineShared(mpc::Protocol& p, const mpc::Shared& coefficie
   ARCA_ASSIGN_OR_RETURN(mpc::Shared sum, p.Sum(terms, 0));
   // c_0 joins the products' scale of 2·kWorkBits.
   ARCA_ASSIGN_OR_RETURN(mpc::Shared c0, p.SliceRows(coefficients, 0, 1));
-  ARCA_ASSIGN_OR_RETURN(c0, p.Reshape(c0, sum.shape()));
+  ARCA_ASSIGN_OR_RETURN(c0, p.Reshape(std::move(c0), sum.shape()));
   ARCA_ASSIGN_OR_RETURN(c0, p.MulPublic(c0, mpc::RingTensor::Scalar(uint64_t{1} << kWorkBits)));
   ARCA_ASSIGN_OR_RETURN(sum, p.Add(sum, c0));
-  return p.Reshape(sum, shape);
+  return p.Reshape(std::move(sum), shape);
 }
 
 }  // namespace arca::fxp

@@ -81,10 +81,13 @@ AssistedCost CompareCost(int64_t n, int64_t values, Comparison kind) {
   const bool less = kind == Comparison::kLess;
   const int64_t online = 8 * n + 8 * units * (less ? kLessWords : kEqualWords);
   const int64_t pre =
-      8 * kTableWords * n + 8 * units * (less ? kLessGates : kEqualGates) + 8 * values * n;
+      int64_t{8} * kTableWords * n + 8 * units * (less ? kLessGates : kEqualGates) + 8 * values * n;
   return {{6, online, 0}, {6, online, 0}, {0, 0, pre}};
 }
 
+// Over the complexity threshold: the whole protocol is kept in one function, round by round,
+// so that it reads top to bottom. A candidate for splitting.
+// NOLINTNEXTLINE(readability-function-cognitive-complexity)
 Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t n,
                                  const RingTensor& values, Comparison kind) {
   const int64_t count = values.numel();
@@ -129,7 +132,8 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
       continue;
     }
     const RingTensor r = Assisted::Draw(ctx.WithHelper(), s);
-    RingTensor mine = ring::SliceRows(*share, begin, begin + len);
+    RingTensor mine(s);
+    std::copy_n(share->data() + begin, len, mine.data());
     ring::AddInPlace(mine, r);
     std::copy_n(mine.data(), len, c.data() + begin);
     ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(mine).TakeBuffer()));
@@ -170,7 +174,7 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
         std::vector<uint64_t> to_b(static_cast<size_t>(gates * cnt));
         for (int g = 0; g < gates; ++g) {
           for (int64_t i = 0; i < cnt; ++i) {
-            const size_t k = static_cast<size_t>(i);
+            const auto k = static_cast<size_t>(i);
             to_b[static_cast<size_t>(g * cnt + i)] =
                 ((ma.a[k] ^ mb.a[k]) & (ma.b[g][k] ^ mb.b[g][k])) ^ ma.c[g][k];
           }
@@ -190,7 +194,7 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
       for (int64_t u = u0; u < u1; ++u) {
         for (int p = 0; p < pairs; ++p) {
           const int64_t k = (u - u0) * pairs + p;
-          const size_t at = static_cast<size_t>(u * digits + 2 * p);
+          const auto at = static_cast<size_t>(u * digits + 2 * int64_t{p});
           const uint64_t eq_hi = tree.eq[at + 1];
           const uint64_t right0 = kind == Comparison::kLess ? tree.lt[at] : tree.eq[at];
           open[static_cast<size_t>(k)] = eq_hi ^ m.a[static_cast<size_t>(k)];
@@ -211,15 +215,15 @@ Result<RingTensor> CompareShares(Assisted& ctx, const RingTensor* share, int64_t
       for (int64_t u = u0; u < u1; ++u) {
         for (int p = 0; p < pairs; ++p) {
           const int64_t k = (u - u0) * pairs + p;
-          const size_t ks = static_cast<size_t>(k);
+          const auto ks = static_cast<size_t>(k);
           const uint64_t e = open[ks];
           uint64_t z[2] = {0, 0};
           for (int g = 0; g < gates; ++g) {
             const uint64_t f = open[static_cast<size_t>((1 + g) * cnt + k)];
             z[g] = (own & e & f) ^ (e & m.b[g][ks]) ^ (f & m.a[ks]) ^ m.c[g][ks];
           }
-          const size_t at = static_cast<size_t>(u * digits + 2 * p);
-          const size_t out = static_cast<size_t>(u * pairs + p);
+          const auto at = static_cast<size_t>(u * digits + 2 * int64_t{p});
+          const auto out = static_cast<size_t>(u * pairs + p);
           if (kind == Comparison::kLess) {
             next.lt[out] = tree.lt[at + 1] ^ z[0];
             next.eq[out] = z[1];

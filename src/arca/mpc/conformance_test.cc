@@ -2,18 +2,13 @@
 // processes over TCP on 127.0.0.1) through the arca-conformance-party tool.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <chrono>
-#include <thread>
 
+#include "arca/base/child_processes.h"
 #include "arca/mpc/conformance/cases.h"
 #include "arca/mpc/runner.h"
 #include "arca/net/free_ports.h"
-
-extern char** environ;
 
 namespace arca::mpc {
 namespace {
@@ -55,8 +50,8 @@ INSTANTIATE_TEST_SUITE_P(AllProtocols, ConformanceTest, ::testing::ValuesIn(AllP
                                   param_info.param.case_name;
                          });
 
-// Each party a process: spawns arca-conformance-party three times and waits for all of them,
-// killing the rest if one does not finish in time (no process outlives the test).
+// Each party a process: three arca-conformance-party processes over TCP on 127.0.0.1, killed
+// if they do not finish in time (no process outlives the test).
 class ConformanceProcessTest : public ::testing::TestWithParam<ProtocolKind> {};
 
 TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
@@ -69,45 +64,17 @@ TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
     endpoints += "127.0.0.1:";
     endpoints += std::to_string(port);
   }
-  std::vector<pid_t> pids;
+  std::vector<std::vector<std::string>> argvs;
+  argvs.reserve(3);
   for (int party = 0; party < 3; ++party) {
-    std::vector<std::string> args = {ARCA_CONFORMANCE_PARTY,
-                                     "--protocol",
-                                     std::string(ProtocolKindName(kind)),
-                                     "--party",
-                                     std::to_string(party),
-                                     "--endpoints",
-                                     endpoints};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    pids.push_back(pid);
+    argvs.push_back({ARCA_CONFORMANCE_PARTY, "--protocol", std::string(ProtocolKindName(kind)),
+                     "--party", std::to_string(party), "--endpoints", endpoints});
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  std::vector<int> statuses(3, -1);
-  int running = 3;
-  while (running > 0 && std::chrono::steady_clock::now() < deadline) {
-    for (size_t i = 0; i < pids.size(); ++i) {
-      if (statuses[i] != -1) continue;
-      int status;
-      if (waitpid(pids[i], &status, WNOHANG) == pids[i]) {
-        statuses[i] = status;
-        --running;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (size_t i = 0; i < pids.size(); ++i) {
-    if (statuses[i] == -1) {
-      kill(pids[i], SIGKILL);
-      waitpid(pids[i], &statuses[i], 0);
-      ADD_FAILURE() << "party " << i << " did not finish within 5 minutes";
-      continue;
-    }
-    EXPECT_TRUE(WIFEXITED(statuses[i]) && WEXITSTATUS(statuses[i]) == 0)
-        << "party " << i << " exited with status " << statuses[i];
+  Result<std::vector<ChildOutcome>> outcomes =
+      RunChildren(argvs, std::chrono::minutes(5), std::chrono::seconds(10));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    EXPECT_TRUE((*outcomes)[i].succeeded()) << "party " << i << " " << (*outcomes)[i].Describe();
   }
 }
 

@@ -40,6 +40,7 @@ class Dealer2pcProtocol final : public Protocol {
   OpCost Cost(const OpCall& call) const override;
 
  private:
+  int ShareParts() const override { return is_dealer() ? 0 : 1; }
   std::optional<int> PublicPart() const override {
     return party() == 0 ? std::optional<int>(0) : std::nullopt;
   }

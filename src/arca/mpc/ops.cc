@@ -13,7 +13,7 @@ const RingTensor& Zero() {
 // The single row of a comparison against one value, reshaped back to the operand's shape.
 Result<Shared> FirstRow(Protocol& p, Result<Shared> rows, const Shape& shape) {
   if (!rows.ok()) return rows.status();
-  return p.Reshape(*rows, shape);
+  return p.Reshape(*std::move(rows), shape);
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ Result<Shared> IntervalOneHot(Protocol& p, const Shared& x, const RingTensor& bo
   // below[j] = [x < b_j]; the rows are below[0], below[j] - below[j-1], 1 - below[T-1].
   ARCA_ASSIGN_OR_RETURN(Shared below, p.LessThanPublic(x, bounds));
   const int64_t n = x.numel();
-  ARCA_ASSIGN_OR_RETURN(Shared flat, p.Reshape(below, Shape{t, n}));
+  ARCA_ASSIGN_OR_RETURN(Shared flat, p.Reshape(std::move(below), Shape{t, n}));
   ARCA_ASSIGN_OR_RETURN(Shared first, p.SliceRows(flat, 0, 1));
   ARCA_ASSIGN_OR_RETURN(Shared upper, p.SliceRows(flat, 1, t));
   ARCA_ASSIGN_OR_RETURN(Shared lower, p.SliceRows(flat, 0, t - 1));
@@ -83,7 +83,7 @@ Result<Shared> IntervalOneHot(Protocol& p, const Shared& x, const RingTensor& bo
   ARCA_ASSIGN_OR_RETURN(Shared rows, p.ConcatRows({first, middle, last}));
   std::vector<int64_t> dims = {t + 1};
   for (int64_t d : x.shape().dims()) dims.push_back(d);
-  return p.Reshape(rows, Shape(dims));
+  return p.Reshape(std::move(rows), Shape(dims));
 }
 
 }  // namespace arca::mpc

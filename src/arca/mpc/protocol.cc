@@ -67,6 +67,16 @@ std::string_view OpName(Op op) {
   return "unknown";
 }
 
+Shared Protocol::Public(const RingTensor& value) {
+  std::vector<RingTensor> parts;
+  parts.reserve(static_cast<size_t>(ShareParts()));
+  for (int i = 0; i < ShareParts(); ++i) parts.push_back(RingTensor::Zeros(value.shape()));
+  if (const std::optional<int> i = PublicPart(); i && !parts.empty()) {
+    parts[static_cast<size_t>(*i)] = value;
+  }
+  return Shared(value.shape(), std::move(parts));
+}
+
 Result<Shared> Protocol::Add(const Shared& a, const Shared& b) {
   ARCA_RETURN_IF_ERROR(SameShape("add", a, b));
   std::vector<RingTensor> parts;
@@ -142,12 +152,17 @@ Result<Shared> Protocol::Transpose(const Shared& a) {
                    [](const RingTensor& t) { return ring::Transpose(t); });
 }
 
-Result<Shared> Protocol::Reshape(const Shared& a, const Shape& shape) {
+Result<Shared> Protocol::Reshape(Shared a, const Shape& shape) {
   if (shape.numel() != a.numel()) {
     return InvalidArgumentError(fmt::format("cannot reshape {} to {}: element counts differ",
                                             a.shape().ToString(), shape.ToString()));
   }
-  return MapLayout(a, shape, [&](const RingTensor& t) { return *RingTensor(t).Reshaped(shape); });
+  if (a.opening()) {
+    return MapLayout(a, shape, [&](const RingTensor& t) { return *RingTensor(t).Reshaped(shape); });
+  }
+  std::vector<RingTensor> parts = std::move(a).TakeParts();
+  for (RingTensor& part : parts) part = *std::move(part).Reshaped(shape);
+  return Shared(shape, std::move(parts));
 }
 
 Result<Shared> Protocol::SliceRows(const Shared& a, int64_t begin, int64_t end) {
@@ -177,8 +192,10 @@ Result<Shared> Protocol::ConcatRows(const std::vector<Shared>& parts) {
     dims[0] += d[0];
   }
   std::vector<RingTensor> out;
+  out.reserve(parts[0].parts().size());
   for (size_t i = 0; i < parts[0].parts().size(); ++i) {
     std::vector<const RingTensor*> column;
+    column.reserve(parts.size());
     for (const Shared& p : parts) column.push_back(&p.parts()[i]);
     out.push_back(ring::ConcatRows(column));
   }

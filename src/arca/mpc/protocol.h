@@ -44,7 +44,7 @@ enum class Op {
 
 // One call of an interactive operation, described by its public parameters.
 struct OpCall {
-  Op op;
+  Op op = Op::kInput;
   Shape a = {};             // the (first) operand
   Shape b = {};             // the second operand of kMul and kMatMul
   int64_t count = 1;        // thresholds of kLessThan / kEqual
@@ -90,6 +90,9 @@ class Protocol {
 
   // --- Local operations (no communication) ----------------------------------------------
 
+  // Shares of a public value.
+  Shared Public(const RingTensor& value);
+
   Result<Shared> Add(const Shared& a, const Shared& b);
   Result<Shared> Sub(const Shared& a, const Shared& b);
   Shared Neg(const Shared& a);
@@ -102,7 +105,8 @@ class Protocol {
   Result<Shared> Sum(const Shared& a, int axis);
   // Layout changes keep a Reusable() opening.
   Result<Shared> Transpose(const Shared& a);
-  Result<Shared> Reshape(const Shared& a, const Shape& shape);
+  // Pass an rvalue to reshape without copying.
+  Result<Shared> Reshape(Shared a, const Shape& shape);
   Result<Shared> SliceRows(const Shared& a, int64_t begin, int64_t end);
   Result<Shared> ConcatRows(const std::vector<Shared>& parts);
 
@@ -134,6 +138,8 @@ class Protocol {
 
   // Which part of this party's share a public constant is added to, if any.
   virtual std::optional<int> PublicPart() const = 0;
+  // How many ring tensors make up this party's share of a value.
+  virtual int ShareParts() const = 0;
 
  private:
   Session* session_;

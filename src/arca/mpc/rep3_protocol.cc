@@ -99,40 +99,68 @@ Result<std::optional<RingTensor>> Rep3Protocol::RevealTo(int to, const Shared& x
   return std::optional<RingTensor>(std::move(value));
 }
 
-Result<Shared> Rep3Protocol::Reshare(uint32_t op, const Shape& shape, RingTensor z) {
-  // Add this party's part of a zero-sharing: sum over parties of (next seed - previous seed).
-  ring::AddInPlace(z, Assisted::Draw(session().StreamWith(next(), Stream::kPair), z.shape()));
-  ring::SubInPlace(z, Assisted::Draw(session().StreamWith(prev(), Stream::kPair), z.shape()));
+Result<Shared> Rep3Protocol::Reshare(
+    uint32_t op, const Shape& shape, int64_t n,
+    const std::function<void(int64_t, int64_t, uint64_t*)>& terms) {
+  // Party i's part of the product, z_i = terms + (next seed - previous seed), a zero-sharing,
+  // goes to party i-1, which holds (z_{i-1}, z_i). Chunk k is computed and sent before chunk
+  // k-1 is received, so computing overlaps the transfer.
   net::Network& net = session().network();
-  ARCA_RETURN_IF_ERROR(net.Send(prev(), Online(op), CopyOut(z)));
-  ARCA_ASSIGN_OR_RETURN(RingTensor theirs, ReceiveTensor(net, next(), Online(op), z.shape()));
-  return Shared(shape, {*std::move(z).Reshaped(shape), *std::move(theirs).Reshaped(shape)});
+  crypto::Prg& to_next = session().StreamWith(next(), Stream::kPair);
+  crypto::Prg& to_prev = session().StreamWith(prev(), Stream::kPair);
+  RingTensor mine(Shape{n}), theirs(Shape{n});
+  const int64_t chunk = ChunkElements();
+  const auto receive = [&](int64_t begin) -> Status {
+    const int64_t len = std::min(chunk, n - begin);
+    ARCA_ASSIGN_OR_RETURN(Buffer b, net.Recv(next(), Online(op), static_cast<size_t>(len) * 8));
+    MarkSecret(b.As<uint64_t>());
+    std::copy_n(b.As<uint64_t>().data(), len, theirs.data() + begin);
+    return OkStatus();
+  };
+  for (int64_t begin = 0; begin < n; begin += chunk) {
+    const int64_t len = std::min(chunk, n - begin);
+    uint64_t* z = mine.data() + begin;
+    terms(begin, begin + len, z);
+    const RingTensor plus = Assisted::Draw(to_next, Shape{len});
+    const RingTensor minus = Assisted::Draw(to_prev, Shape{len});
+    ring::ParallelRange(len, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) z[i] += plus[i] - minus[i];
+    });
+    ARCA_RETURN_IF_ERROR(net.Send(
+        prev(), Online(op),
+        Buffer::CopyOf({reinterpret_cast<const uint8_t*>(z), static_cast<size_t>(len) * 8})));
+    if (begin > 0) ARCA_RETURN_IF_ERROR(receive(begin - chunk));
+  }
+  if (n > 0) ARCA_RETURN_IF_ERROR(receive((n - 1) / chunk * chunk));
+  return Shared(shape, {*std::move(mine).Reshaped(shape), *std::move(theirs).Reshaped(shape)});
 }
 
 Result<Shared> Rep3Protocol::Mul(const Shared& a, const Shared& b) {
   ARCA_RETURN_IF_ERROR(CheckMul(a, b));
   const uint32_t op = session().BeginOp(OpName(Op::kMul));
-  const int64_t n = a.numel();
-  RingTensor z(Shape{n});
   const uint64_t *a0 = a.part(0).data(), *a1 = a.part(1).data();
   const uint64_t *b0 = b.part(0).data(), *b1 = b.part(1).data();
-  uint64_t* pz = z.data();
-  ring::ParallelRange(n, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) pz[i] = a0[i] * (b0[i] + b1[i]) + a1[i] * b0[i];
+  return Reshare(op, a.shape(), a.numel(), [&](int64_t begin, int64_t end, uint64_t* z) {
+    ring::ParallelRange(end - begin, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = begin + lo; i < begin + hi; ++i) {
+        z[i - begin] = a0[i] * (b0[i] + b1[i]) + a1[i] * b0[i];
+      }
+    });
   });
-  return Reshare(op, a.shape(), std::move(z));
 }
 
 Result<Shared> Rep3Protocol::MatMul(const Shared& a, const Shared& b) {
   ARCA_RETURN_IF_ERROR(CheckMatMul(a, b));
   const uint32_t op = session().BeginOp(OpName(Op::kMatMul));
   const int64_t m = a.shape().dim(0), k = a.shape().dim(1), n = b.shape().dim(1);
-  // Z_i = X_i·(Y_i + Y_{i+1}) + X_{i+1}·Y_i: two ring matrix products.
+  // Z_i = X_i·(Y_i + Y_{i+1}) + X_{i+1}·Y_i: two ring matrix products, then reshared.
   RingTensor z = RingTensor::Zeros(Shape{m, n});
   const RingTensor right = ring::Add(b.part(0), b.part(1));
   ring::MatMulAccumulate(m, n, k, a.part(0).data(), k, right.data(), n, z.data(), n);
   ring::MatMulAccumulate(m, n, k, a.part(1).data(), k, b.part(0).data(), n, z.data(), n);
-  return Reshare(op, Shape{m, n}, std::move(z));
+  return Reshare(op, Shape{m, n}, m * n, [&](int64_t begin, int64_t end, uint64_t* out) {
+    std::copy(z.data() + begin, z.data() + end, out);
+  });
 }
 
 RingTensor Rep3Protocol::ToAdditive(const Shared& x) const {

@@ -13,6 +13,8 @@
 #ifndef ARCA_MPC_REP3_PROTOCOL_H_
 #define ARCA_MPC_REP3_PROTOCOL_H_
 
+#include <functional>
+
 #include "arca/mpc/assisted.h"
 #include "arca/mpc/protocol.h"
 
@@ -38,6 +40,7 @@ class Rep3Protocol final : public Protocol {
   OpCost Cost(const OpCall& call) const override;
 
  private:
+  int ShareParts() const override { return 2; }
   std::optional<int> PublicPart() const override;
   int next() const { return (party() + 1) % 3; }
   int prev() const { return (party() + 2) % 3; }
@@ -45,8 +48,10 @@ class Rep3Protocol final : public Protocol {
   RingTensor ToAdditive(const Shared& x) const;
   // From additive shares of P0 and P1 back to replicated shares, in round ctx.round().
   Result<Shared> ToReplicated(Assisted& ctx, const Shape& shape, RingTensor additive);
-  // Sends this party's product terms to party i-1 and receives party i+1's (one round).
-  Result<Shared> Reshare(uint32_t op, const Shape& shape, RingTensor z);
+  // One round: this party's product terms, computed chunk by chunk by `terms` into its
+  // argument, plus a zero-sharing, go to party i-1; party i+1's arrive.
+  Result<Shared> Reshare(uint32_t op, const Shape& shape, int64_t n,
+                         const std::function<void(int64_t begin, int64_t end, uint64_t* z)>& terms);
 };
 
 }  // namespace arca::mpc

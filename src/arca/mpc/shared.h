@@ -37,6 +37,8 @@ class Shared {
   const std::vector<RingTensor>& parts() const { return parts_; }
   const RingTensor& part(int i) const { return parts_[static_cast<size_t>(i)]; }
   const std::shared_ptr<const Opening>& opening() const { return opening_; }
+  // Gives up the parts (to reuse their storage).
+  std::vector<RingTensor> TakeParts() && { return std::move(parts_); }
 
  private:
   Shape shape_;

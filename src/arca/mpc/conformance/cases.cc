@@ -58,6 +58,7 @@ Status LocalOperations(Protocol& p) {
   Shared sx_rows;
   ARCA_ASSIGN_OR_RETURN(sx_rows, p.SliceRows(sx, 1, 3));
   std::vector<Check> checks;
+  checks.push_back({"public", Result<Shared>(p.Public(c)), c});
   checks.push_back({"add", p.Add(sx, sy), ring::Add(x, y)});
   checks.push_back({"sub", p.Sub(sx, sy), ring::Sub(x, y)});
   checks.push_back({"neg", p.Neg(sx), ring::Neg(x)});
@@ -229,7 +230,7 @@ Status Compare(Protocol& p, bool equality) {
     for (int64_t t = 0; t < values.numel(); ++t) {
       for (int64_t i = 0; i < n; ++i) {
         const int64_t xi = x.signed_at(i), ti = thresholds[static_cast<size_t>(t)];
-        want.data()[t * n + i] = equality ? xi == ti : xi < ti;
+        want.data()[t * n + i] = (equality ? xi == ti : xi < ti) ? 1 : 0;
       }
     }
     ARCA_RETURN_IF_ERROR(Harness::ExpectEqual(
@@ -256,7 +257,7 @@ Status Shuffle(Protocol& p) {
       in.emplace_back(x.data() + r * width, x.data() + (r + 1) * width);
       out.emplace_back(got.data() + r * width, got.data() + (r + 1) * width);
     }
-    orders.push_back({});
+    orders.emplace_back();
     for (const auto& row : out) orders.back().push_back(row[0]);
     std::sort(in.begin(), in.end());
     std::sort(out.begin(), out.end());
@@ -265,6 +266,35 @@ Status Shuffle(Protocol& p) {
   // Two shuffles of 50 distinct rows agree with probability 1/50!.
   if (orders[0] == orders[1]) return InternalError("shuffle: two shuffles gave the same order");
   return OkStatus();
+}
+
+// Every interactive operation on rank-0 tensors (a mean, a variance, a single weight).
+Status Scalars(Protocol& p) {
+  Harness h(p);
+  const RingTensor x = RingTensor::Scalar(static_cast<uint64_t>(int64_t{-123456789}));
+  const RingTensor y = RingTensor::Scalar(987654321);
+  ARCA_ASSIGN_OR_RETURN(Shared sx, h.In(0, x));
+  ARCA_ASSIGN_OR_RETURN(Shared sy, h.In(1, y));
+  ARCA_ASSIGN_OR_RETURN(Shared product, p.Mul(sx, sy));
+  ARCA_ASSIGN_OR_RETURN(RingTensor got, h.Open(product));
+  ARCA_RETURN_IF_ERROR(Harness::ExpectEqual("scalar mul", got, ring::Mul(x, y)));
+  ARCA_ASSIGN_OR_RETURN(Shared truncated, p.Truncate(sx, 10));
+  ARCA_ASSIGN_OR_RETURN(got, h.Open(truncated));
+  ARCA_RETURN_IF_ERROR(
+      Harness::ExpectNear("scalar truncate", got, ring::ShiftRightArithmetic(x, 10), 1));
+  const RingTensor values = RingTensor::FromSigned(Shape{3}, {-123456789, 0, 5});
+  ARCA_ASSIGN_OR_RETURN(Shared less, p.LessThanPublic(sx, values));
+  ARCA_ASSIGN_OR_RETURN(got, h.Open(less));
+  ARCA_RETURN_IF_ERROR(
+      Harness::ExpectEqual("scalar less_than", got, RingTensor::FromValues(Shape{3}, {0, 1, 1})));
+  ARCA_ASSIGN_OR_RETURN(Shared equal, p.EqualPublic(sx, values));
+  ARCA_ASSIGN_OR_RETURN(got, h.Open(equal));
+  ARCA_RETURN_IF_ERROR(
+      Harness::ExpectEqual("scalar equal", got, RingTensor::FromValues(Shape{3}, {1, 0, 0})));
+  ARCA_ASSIGN_OR_RETURN(Shared reusable, p.Reusable(sx));
+  ARCA_ASSIGN_OR_RETURN(Shared square, p.Mul(reusable, reusable));
+  ARCA_ASSIGN_OR_RETURN(got, h.Open(square));
+  return Harness::ExpectEqual("scalar square", got, ring::Mul(x, x));
 }
 
 // Bad arguments are refused before any message, so the session stays usable.
@@ -307,6 +337,7 @@ const std::vector<Case>& Cases() {
       {"less_than", [](Protocol& p) { return Compare(p, false); }},
       {"equal", [](Protocol& p) { return Compare(p, true); }},
       {"shuffle", Shuffle},
+      {"scalars", Scalars},
       {"bad_arguments", BadArguments},
   };
   return cases;
