@@ -2,8 +2,13 @@
 
 #include <sys/mman.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <new>
+
+#include "arca/base/env.h"
 
 namespace arca {
 
@@ -13,19 +18,76 @@ namespace {
 // then costs 40 page faults instead of 20,000, which matters on virtual machines where a fault
 // is expensive. (With transparent huge pages set to "never", the advice is ignored.)
 constexpr size_t kHugePage = size_t{2} << 20;
-constexpr size_t kHugeFrom = 2 * kHugePage;
+constexpr size_t kLarge = 2 * kHugePage;
+
+// Freed large blocks, by capacity, for reuse. A block serves a request of at least 4/5 of
+// its capacity, so that the cache neither wastes much nor keeps blocks it can never reuse.
+class LargeBlockCache {
+ public:
+  static LargeBlockCache& Get() {
+    // One cache for the process, never destroyed (buffers may be freed during exit).
+    // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables)
+    static auto* const cache = new LargeBlockCache(
+        static_cast<size_t>(EnvInt("ARCA_BUFFER_CACHE_MB", 2048, 0, int64_t{1} << 20)) << 20);
+    return *cache;
+  }
+
+  // A cached block of capacity in [need, need·5/4], or null.
+  void* Take(size_t need, size_t* capacity) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = blocks_.lower_bound(need);
+    if (it == blocks_.end() || it->first > need / 4 * 5) return nullptr;
+    *capacity = it->first;
+    void* p = it->second;
+    blocks_.erase(it);
+    bytes_ -= *capacity;
+    return p;
+  }
+
+  // Keeps the block if there is room; frees it otherwise.
+  void Give(void* p, size_t capacity) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (bytes_ + capacity <= limit_) {
+        blocks_.emplace(capacity, p);
+        bytes_ += capacity;
+        return;
+      }
+    }
+    std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): pairs with aligned_alloc below
+  }
+
+ private:
+  explicit LargeBlockCache(size_t limit) : limit_(limit) {}
+
+  const size_t limit_;
+  std::mutex mu_;
+  std::multimap<size_t, void*> blocks_;
+  size_t bytes_ = 0;
+};
 
 }  // namespace
 
+void Buffer::Release::operator()(uint8_t* p) const {
+  if (capacity >= kLarge) {
+    LargeBlockCache::Get().Give(p, capacity);
+  } else {
+    std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): pairs with aligned_alloc below
+  }
+}
+
 Buffer::Buffer(size_t size) : size_(size) {
   if (size == 0) return;
-  const size_t alignment = size >= kHugeFrom ? kHugePage : kAlignment;
+  const size_t alignment = size >= kLarge ? kHugePage : kAlignment;
   // aligned_alloc wants a multiple of the alignment.
-  const size_t rounded = (size + alignment - 1) / alignment * alignment;
-  void* p = std::aligned_alloc(alignment, rounded);
-  if (p == nullptr) throw std::bad_alloc();
-  if (alignment == kHugePage) madvise(p, rounded, MADV_HUGEPAGE);
-  data_.reset(static_cast<uint8_t*>(p));
+  size_t capacity = (size + alignment - 1) / alignment * alignment;
+  void* p = alignment == kHugePage ? LargeBlockCache::Get().Take(capacity, &capacity) : nullptr;
+  if (p == nullptr) {
+    p = std::aligned_alloc(alignment, capacity);
+    if (p == nullptr) throw std::bad_alloc();
+    if (alignment == kHugePage) madvise(p, capacity, MADV_HUGEPAGE);
+  }
+  data_ = std::unique_ptr<uint8_t[], Release>(static_cast<uint8_t*>(p), Release{capacity});
 }
 
 Buffer Buffer::CopyOf(std::span<const uint8_t> bytes) {

@@ -3,6 +3,10 @@
 // Aligned for 512-bit vector loads and left uninitialised on allocation: buffers are large and
 // every producer overwrites them, so zeroing would only cost time. Moving a Buffer moves the
 // storage, which is how a tensor becomes a message (and a message a tensor) without a copy.
+//
+// Large buffers (4 MB and more) use huge pages and, once freed, are kept in a bounded cache
+// for the next buffer of the same size: fresh memory from the kernel is zeroed page by page,
+// which dominated large operations before. $ARCA_BUFFER_CACHE_MB bounds the cache (2048).
 #ifndef ARCA_BASE_BUFFER_H_
 #define ARCA_BASE_BUFFER_H_
 
@@ -49,11 +53,12 @@ class Buffer {
   }
 
  private:
-  struct Free {
-    // Pairs with std::aligned_alloc in the constructor; this deleter is the RAII.
-    void operator()(uint8_t* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+  // Returns the storage: to the large-block cache or to the allocator (buffer.cc).
+  struct Release {
+    size_t capacity;  // bytes actually allocated (always set with a non-null pointer)
+    void operator()(uint8_t* p) const;
   };
-  std::unique_ptr<uint8_t[], Free> data_;
+  std::unique_ptr<uint8_t[], Release> data_;
   size_t size_ = 0;
 };
 

@@ -36,5 +36,22 @@ TEST(BufferTest, AsViewsWholeElementsOnly) {
   EXPECT_TRUE(Buffer().empty());
 }
 
+// Large buffers come back from the cache once freed: the same storage, without a trip to the
+// kernel (whose fresh pages it would have to zero).
+TEST(BufferTest, FreedLargeBuffersAreReused) {
+  const size_t size = size_t{8} << 20;
+  const uint8_t* first = nullptr;
+  {
+    Buffer big(size);
+    first = big.data();
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % (size_t{2} << 20), 0u);
+  }
+  Buffer again(size - 1000);
+  EXPECT_EQ(again.data(), first);
+  EXPECT_EQ(again.size(), size - 1000);
+  Buffer other(size);  // the cached block is in use: a new one
+  EXPECT_NE(other.data(), first);
+}
+
 }  // namespace
 }  // namespace arca

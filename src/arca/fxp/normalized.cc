@@ -69,25 +69,43 @@ Result<mpc::Shared> EvaluateNormalized(mpc::Protocol& p, NormalizedFunction fn,
   const int f = frac_bits;
   const int k_bits = 62 - f;  // x·2^f lies in [2^k, 2^(k+1)) for one k in 0..k_bits-1
   const int64_t n = x.numel();
-
-  // Row k of the one-hot: x·2^f in [2^k, 2^(k+1)) (row 0 also takes everything below 2).
-  mpc::RingTensor bounds(mpc::Shape{k_bits - 1});
-  for (int j = 1; j < k_bits; ++j) bounds.data()[j - 1] = uint64_t{1} << j;
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared onehot, mpc::IntervalOneHot(p, x, bounds));
-  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(std::move(onehot), mpc::Shape{k_bits, n}));
-  // A public per-row table, selected for each element: sum_k table[k]·onehot[k].
-  const auto select = [&](const std::function<uint64_t(int)>& table) -> Result<mpc::Shared> {
-    mpc::RingTensor row(mpc::Shape{1, k_bits});
-    for (int k = 0; k < k_bits; ++k) row.data()[k] = table(k);
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared picked, p.MatMulPublic(row, onehot));
-    return p.Reshape(std::move(picked), mpc::Shape{n});
+  const bool log = fn == NormalizedFunction::kLog;
+  // The result is f(m) scaled by g(e) in two steps, because g spans more octaves than one
+  // product can hold: lo = g / hi in (0, 2), as round(lo·2^b) then a truncation by b, and the
+  // exact power of two hi = 2^max(0, floor(log2 g)); guard bits keep the last bit through
+  // both. |f(m)| < 2^(g+1) and lo·2^b < 2^(b+1), so the first product stays below 2^61, and b
+  // exceeds the largest exponent, so lo = 2^-e is exact for the reciprocal.
+  const int guarded = f + kGuardBits;
+  const int b = 59 - guarded;
+  const auto hi = [&](int k) {
+    return std::ldexp(
+        1.0, std::max(0, static_cast<int>(std::floor(std::log2(ExponentFactor(fn, k - f))))));
   };
 
+  // One batch of comparisons with the powers of two: x·2^f's interval k is its exponent (the
+  // first interval also takes everything below 2). Per-exponent tables, selected at once:
+  // the shift 2^(k_bits-1-k) that normalises x, and either e·ln 2 (the logarithm) or lo and
+  // hi (the others), with e = k - f.
+  mpc::RingTensor bounds(mpc::Shape{k_bits - 1});
+  for (int j = 1; j < k_bits; ++j) bounds.data()[j - 1] = uint64_t{1} << j;
+  ARCA_ASSIGN_OR_RETURN(mpc::Intervals intervals, mpc::CompareWithBounds(p, x, bounds));
+  const int64_t rows = log ? 2 : 3;
+  mpc::RingTensor table(mpc::Shape{rows, k_bits});
+  for (int k = 0; k < k_bits; ++k) {
+    table.data()[k] = uint64_t{1} << (k_bits - 1 - k);
+    if (log) {
+      table.data()[k_bits + k] = Constant((k - f) * std::numbers::ln2, f);
+    } else {
+      table.data()[k_bits + k] = Constant(ExponentFactor(fn, k - f) / hi(k), b);
+      table.data()[2 * k_bits + k] = static_cast<uint64_t>(hi(k));
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared selected, mpc::SelectByInterval(p, intervals, table));
+  ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> row, UnstackRows(p, selected, mpc::Shape{n}));
+
   // m = x·2^f·2^(k_bits-1-k) / 2^(k_bits-1), exact in the ring; u = m - 1.5 at kWorkBits.
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared shift,
-                        select([&](int k) { return uint64_t{1} << (k_bits - 1 - k); }));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared flat_x, p.Reshape(x, mpc::Shape{n}));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared scaled, p.Mul(flat_x, shift));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared scaled, p.Mul(flat_x, row[0]));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared u, p.Truncate(scaled, k_bits - 1 - kWorkBits));
   ARCA_ASSIGN_OR_RETURN(u, p.AddPublic(u, mpc::RingTensor::Scalar(Constant(-1.5, kWorkBits))));
 
@@ -95,36 +113,17 @@ Result<mpc::Shared> EvaluateNormalized(mpc::Protocol& p, NormalizedFunction fn,
   ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> powers,
                         Powers(p, u, static_cast<int>(coefficients.size()) - 1));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared sum, CombinePublic(p, coefficients, powers));
-  if (fn == NormalizedFunction::kLog) {
-    // log x = log m + e·ln 2 with e = k - f.
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared value, p.Truncate(sum, 2 * kWorkBits - f));
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared exponent,
-                          select([&](int k) { return Constant((k - f) * std::numbers::ln2, f); }));
-    ARCA_ASSIGN_OR_RETURN(value, p.Add(value, exponent));
-    return p.Reshape(std::move(value), x.shape());
+  mpc::Shared value;
+  if (log) {
+    ARCA_ASSIGN_OR_RETURN(value, p.Truncate(sum, 2 * kWorkBits - f));
+    ARCA_ASSIGN_OR_RETURN(value, p.Add(value, row[1]));
+  } else {
+    ARCA_ASSIGN_OR_RETURN(value, p.Truncate(sum, 2 * kWorkBits - guarded));
+    ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, row[1]));
+    ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, b));
+    ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, row[2]));
+    ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, kGuardBits));
   }
-
-  // value · g(e) in two steps, because g spans more octaves than one product can hold: the
-  // part lo = g / hi in (0, 2), as round(lo·2^b) then a truncation by b, and the exact power
-  // of two hi = 2^max(0, floor(log2 g)), as an integer product; then the guard bits go.
-  const int g = f + kGuardBits;
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared value, p.Truncate(sum, 2 * kWorkBits - g));
-  const auto hi = [&](int k) {
-    return std::ldexp(
-        1.0, std::max(0, static_cast<int>(std::floor(std::log2(ExponentFactor(fn, k - f))))));
-  };
-  // |value| < 2^(g+1) and lo·2^b < 2^(b+1), so the product stays below 2^61; b also exceeds
-  // the largest exponent, so lo = 2^-e is exact for the reciprocal.
-  const int b = 59 - g;
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared lo, select([&](int k) {
-                          return Constant(ExponentFactor(fn, k - f) / hi(k), b);
-                        }));
-  ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, lo));
-  ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, b));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared power,
-                        select([&](int k) { return static_cast<uint64_t>(hi(k)); }));
-  ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, power));
-  ARCA_ASSIGN_OR_RETURN(value, p.Truncate(value, kGuardBits));
   return p.Reshape(std::move(value), x.shape());
 }
 

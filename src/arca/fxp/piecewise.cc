@@ -22,29 +22,32 @@ Result<mpc::Shared> EvaluatePiecewise(mpc::Protocol& p, const PiecewisePolynomia
                                   [](const Piece& piece) { return piece.scale_log2 != 0; });
 
   mpc::RingTensor bounds(mpc::Shape{static_cast<int64_t>(poly.bounds.size())});
-  for (size_t i = 0; i < poly.bounds.size(); ++i)
+  for (size_t i = 0; i < poly.bounds.size(); ++i) {
     bounds.data()[i] = Constant(poly.bounds[i], frac_bits);
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared onehot, mpc::IntervalOneHot(p, x, bounds));
-  ARCA_ASSIGN_OR_RETURN(onehot, p.Reshape(std::move(onehot), mpc::Shape{pieces, n}));
+  }
+  ARCA_ASSIGN_OR_RETURN(mpc::Intervals intervals, mpc::CompareWithBounds(p, x, bounds));
 
-  // Public tables, one column per piece: centers, coefficients, scales.
-  mpc::RingTensor centers(mpc::Shape{1, pieces});
-  mpc::RingTensor coefficients =
-      mpc::RingTensor::Zeros(mpc::Shape{static_cast<int64_t>(degree) + 1, pieces});
-  mpc::RingTensor scales(mpc::Shape{1, pieces});
+  // One public table, a column per piece: its center, its coefficients c_0..c_d and (if any
+  // piece is scaled) its scale; one selection gives every element its piece's column.
+  const auto coefficient_rows = static_cast<int64_t>(degree) + 1;
+  const int64_t rows = 1 + coefficient_rows + (scaled ? 1 : 0);
+  mpc::RingTensor table = mpc::RingTensor::Zeros(mpc::Shape{rows, pieces});
   for (int64_t j = 0; j < pieces; ++j) {
     const Piece& piece = poly.pieces[static_cast<size_t>(j)];
-    centers.data()[j] = Constant(piece.center, frac_bits);
+    table.data()[j] = Constant(piece.center, frac_bits);
     for (size_t k = 0; k < piece.coefficients.size(); ++k) {
-      coefficients.data()[static_cast<int64_t>(k) * pieces + j] =
+      table.data()[(1 + static_cast<int64_t>(k)) * pieces + j] =
           Constant(piece.coefficients[k], kWorkBits);
     }
-    scales.data()[j] = uint64_t{1} << (piece.scale_log2 - min_scale);
+    if (scaled) {
+      table.data()[(rows - 1) * pieces + j] = uint64_t{1} << (piece.scale_log2 - min_scale);
+    }
   }
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared selected, mpc::SelectByInterval(p, intervals, table));
 
   // u = x - center at kWorkBits. Outside the polynomial pieces u may be large and its powers
   // wrap around, which is harmless: they only meet coefficients that are exactly zero.
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared center, p.MatMulPublic(centers, onehot));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared center, p.SliceRows(selected, 0, 1));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared flat_x, p.Reshape(x, mpc::Shape{1, n}));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared u, p.Sub(flat_x, center));
   ARCA_ASSIGN_OR_RETURN(
@@ -52,13 +55,13 @@ Result<mpc::Shared> EvaluatePiecewise(mpc::Protocol& p, const PiecewisePolynomia
   ARCA_ASSIGN_OR_RETURN(u, p.Reshape(std::move(u), mpc::Shape{n}));
 
   ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> powers, Powers(p, u, static_cast<int>(degree)));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared selected, p.MatMulPublic(coefficients, onehot));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared sum, CombineShared(p, selected, powers));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared coefficients, p.SliceRows(selected, 1, 1 + coefficient_rows));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared sum, CombineShared(p, coefficients, powers));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared value, p.Truncate(sum, 2 * kWorkBits - frac_bits));
   if (scaled) {
     // value · 2^scale: an exact product with the integer 2^(scale - min_scale), then a
     // truncation by -min_scale.
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared scale, p.MatMulPublic(scales, onehot));
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared scale, p.SliceRows(selected, rows - 1, rows));
     ARCA_ASSIGN_OR_RETURN(scale, p.Reshape(std::move(scale), mpc::Shape{n}));
     ARCA_ASSIGN_OR_RETURN(value, p.Mul(value, scale));
     if (min_scale < 0) {

@@ -20,14 +20,30 @@ Result<Shared> Select(Protocol& p, const Shared& cond, const Shared& a, const Sh
 
 Result<Shared> Max(Protocol& p, const Shared& a, const Shared& b);
 Result<Shared> Min(Protocol& p, const Shared& a, const Shared& b);
+// The largest and smallest element of x (any shape), as a rank-0 tensor: a tournament of
+// ceil(log2 n) levels, each one batch of comparisons and one product.
+Result<Shared> ReduceMax(Protocol& p, const Shared& x);
+Result<Shared> ReduceMin(Protocol& p, const Shared& x);
+
 // |x| and max(x, 0).
 Result<Shared> Abs(Protocol& p, const Shared& x);
 Result<Shared> Relu(Protocol& p, const Shared& x);
 
-// Which of the intervals cut by `bounds` each element lies in, as a one-hot of shape
-// [T + 1, ...x's shape] for T increasing bounds: row 0 is [x < b_1], row j is
-// [b_j <= x < b_{j+1}], row T is [x >= b_T]. One batch of comparisons: its cost is that of
-// LessThanPublic with T values.
+// Piecewise-constant public tables of x. For T increasing bounds b_1 < ... < b_T, x lies in
+// interval 0 (x < b_1), j (b_j <= x < b_{j+1}) or T (x >= b_T). One batch of comparisons,
+// below = [x < b_j] (the cost of LessThanPublic with T values), serves any number of
+// selections, each local: with onehot_j the interval's indicator,
+//   sum_j table_j·onehot_j = table_T + sum_j (table_j - table_{j+1})·below_j,
+// so the one-hot itself is never built.
+struct Intervals {
+  Shared below;  // [T, n]: [x_i < b_j], n = x.numel()
+};
+Result<Intervals> CompareWithBounds(Protocol& p, const Shared& x, const RingTensor& bounds);
+// For each element, column j of `table` (public, shape [rows, T + 1]) where j is the
+// element's interval: shape [rows, n].
+Result<Shared> SelectByInterval(Protocol& p, const Intervals& intervals, const RingTensor& table);
+
+// The intervals as a one-hot of shape [T + 1, ...x's shape] (SelectByInterval of the identity).
 Result<Shared> IntervalOneHot(Protocol& p, const Shared& x, const RingTensor& bounds);
 
 }  // namespace arca::mpc

@@ -25,6 +25,11 @@ Status BroadcastableConstant(std::string_view op, const Shared& a, const RingTen
   return OkStatus();
 }
 
+// A constant for each row of a rank-2 operand: shape [rows, 1].
+bool IsRowConstant(const Shared& a, const RingTensor& c) {
+  return a.shape().rank() == 2 && c.shape() == Shape{a.shape().dim(0), 1};
+}
+
 // Applies a layout change to every part and to the opening, so a reusable operand stays one.
 template <typename Fn>
 Shared MapLayout(const Shared& a, const Shape& shape, Fn fn) {
@@ -100,10 +105,16 @@ Shared Protocol::Neg(const Shared& a) {
 }
 
 Result<Shared> Protocol::AddPublic(const Shared& a, const RingTensor& c) {
-  ARCA_RETURN_IF_ERROR(BroadcastableConstant("add_public", a, c));
+  const bool per_row = IsRowConstant(a, c);
+  if (!per_row) ARCA_RETURN_IF_ERROR(BroadcastableConstant("add_public", a, c));
   std::vector<RingTensor> parts = a.parts();
   if (const std::optional<int> i = PublicPart(); i && !parts.empty()) {
-    ring::AddInPlace(parts[static_cast<size_t>(*i)], c);
+    RingTensor& part = parts[static_cast<size_t>(*i)];
+    if (per_row) {
+      ring::AddToRowsInPlace(part, c);
+    } else {
+      ring::AddInPlace(part, c);
+    }
   }
   return Shared(a.shape(), std::move(parts));
 }

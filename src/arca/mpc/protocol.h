@@ -96,7 +96,8 @@ class Protocol {
   Result<Shared> Add(const Shared& a, const Shared& b);
   Result<Shared> Sub(const Shared& a, const Shared& b);
   Shared Neg(const Shared& a);
-  // c is public: a single element (broadcast) or a tensor of a's shape.
+  // c is public: a single element (broadcast) or a tensor of a's shape; AddPublic also takes
+  // one constant per row of a rank-2 a (shape [rows, 1]).
   Result<Shared> AddPublic(const Shared& a, const RingTensor& c);
   Result<Shared> MulPublic(const Shared& a, const RingTensor& c);
   // A·x for a public matrix A of shape [m, k] and a shared x of shape [k, n].

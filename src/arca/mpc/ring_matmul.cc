@@ -110,6 +110,31 @@ void MatMulAccumulateAvx512(int64_t m, int64_t n, int64_t k, const uint64_t* a, 
   }
 }
 
+// C[:, j0:j1] += A·B[:, j0:j1] for an A of few rows: B's rows stream through once and the
+// block of C stays in L1. Packing B, as the kernel above does, would copy all of it per call.
+__attribute__((target_clones("arch=x86-64-v4", "default"))) void WideColumns(
+    int64_t m, int64_t j0, int64_t j1, int64_t k, const uint64_t* a, int64_t lda, const uint64_t* b,
+    int64_t ldb, uint64_t* c, int64_t ldc) {
+  for (int64_t kk = 0; kk < k; ++kk) {
+    const uint64_t* bk = b + kk * ldb;
+    for (int64_t i = 0; i < m; ++i) {
+      const uint64_t av = a[i * lda + kk];
+      uint64_t* ci = c + i * ldc;
+      for (int64_t j = j0; j < j1; ++j) ci[j] += av * bk[j];
+    }
+  }
+}
+
+void MatMulAccumulateWide(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
+                          const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc) {
+  constexpr int64_t kColumns = 512;
+  ThreadPool::Default().ParallelFor((n + kColumns - 1) / kColumns, 4, [&](int64_t bb, int64_t be) {
+    for (int64_t blk = bb; blk < be; ++blk) {
+      WideColumns(m, blk * kColumns, std::min(n, (blk + 1) * kColumns), k, a, lda, b, ldb, c, ldc);
+    }
+  });
+}
+
 void MatMulAccumulatePortable(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
                               const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc) {
   ThreadPool::Default().ParallelFor(m, 8, [&](int64_t begin, int64_t end) {
@@ -129,10 +154,18 @@ void MatMulAccumulatePortable(int64_t m, int64_t n, int64_t k, const uint64_t* a
 
 }  // namespace internal
 
+namespace {
+// Products with at most this many rows and at least this many columns take the wide path.
+constexpr int64_t kWideRows = 16;
+constexpr int64_t kWideColumns = 1024;
+}  // namespace
+
 void MatMulAccumulate(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
                       const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc) {
   if (m == 0 || n == 0 || k == 0) return;
-  if (internal::CpuHasAvx512()) {
+  if (m <= kWideRows && n >= kWideColumns) {
+    internal::MatMulAccumulateWide(m, n, k, a, lda, b, ldb, c, ldc);
+  } else if (internal::CpuHasAvx512()) {
     internal::MatMulAccumulateAvx512(m, n, k, a, lda, b, ldb, c, ldc);
   } else {
     internal::MatMulAccumulatePortable(m, n, k, a, lda, b, ldb, c, ldc);

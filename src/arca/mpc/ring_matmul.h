@@ -30,6 +30,9 @@ void MatMulAccumulateAvx512(int64_t m, int64_t n, int64_t k, const uint64_t* a, 
                             const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc);
 void MatMulAccumulatePortable(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
                               const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc);
+// For a few rows of A and many columns of B (selecting public tables by a wide one-hot).
+void MatMulAccumulateWide(int64_t m, int64_t n, int64_t k, const uint64_t* a, int64_t lda,
+                          const uint64_t* b, int64_t ldb, uint64_t* c, int64_t ldc);
 }  // namespace internal
 
 }  // namespace arca::mpc::ring

@@ -74,6 +74,17 @@ void SubInPlace(RingTensor& a, const RingTensor& b) {
   });
 }
 
+void AddToRowsInPlace(RingTensor& a, const RingTensor& column) {
+  const int64_t cols = a.shape().dim(1);
+  uint64_t* pa = a.data();
+  const uint64_t* pc = column.data();
+  ThreadPool::Default().ParallelFor(a.shape().dim(0), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      for (int64_t c = 0; c < cols; ++c) pa[r * cols + c] += pc[r];
+    }
+  });
+}
+
 RingTensor ShiftRightArithmetic(const RingTensor& a, int bits) {
   RingTensor out(a.shape());
   const uint64_t* pa = a.data();

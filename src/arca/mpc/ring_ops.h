@@ -22,6 +22,8 @@ RingTensor Mul(const RingTensor& a, const RingTensor& b);
 RingTensor Neg(const RingTensor& a);
 void AddInPlace(RingTensor& a, const RingTensor& b);
 void SubInPlace(RingTensor& a, const RingTensor& b);
+// a[r, c] += column[r] for a of shape [rows, cols] and column of shape [rows, 1].
+void AddToRowsInPlace(RingTensor& a, const RingTensor& column);
 
 // Arithmetic (sign-extending) shift right of each element read as a signed integer.
 RingTensor ShiftRightArithmetic(const RingTensor& a, int bits);

@@ -65,12 +65,16 @@ TEST(RingOpsTest, LargeTransposeMatchesDefinition) {
 // multiple of the tile, columns not a multiple of the panel, depth across blocks.
 TEST(RingMatMulTest, KernelsMatchNaiveProduct) {
   std::mt19937_64 rng(7);
-  const std::vector<std::array<int64_t, 3>> shapes = {
-      {1, 1, 1}, {7, 5, 3}, {13, 17, 300}, {100, 33, 513}, {6, 16, 256}, {97, 1, 64}, {1, 40, 9}};
+  const std::vector<std::array<int64_t, 3>> shapes = {{1, 1, 1},      {7, 5, 3},    {13, 17, 300},
+                                                      {100, 33, 513}, {6, 16, 256}, {97, 1, 64},
+                                                      {1, 40, 9},     {7, 18, 3000}};
   for (const auto& [m, k, n] : shapes) {
     const RingTensor a = Random({m, k}, rng), b = Random({k, n}, rng);
     const RingTensor expected = NaiveMatMul(a, b);
     EXPECT_EQ(MatMul(a, b), expected) << m << "x" << k << "x" << n;
+    RingTensor wide = RingTensor::Zeros({m, n});
+    internal::MatMulAccumulateWide(m, n, k, a.data(), k, b.data(), n, wide.data(), n);
+    EXPECT_EQ(wide, expected);
     RingTensor portable = RingTensor::Zeros({m, n});
     internal::MatMulAccumulatePortable(m, n, k, a.data(), k, b.data(), n, portable.data(), n);
     EXPECT_EQ(portable, expected);

@@ -6,6 +6,7 @@
 
 #include "arca/mpc/assisted.h"
 #include "arca/mpc/conformance/harness.h"
+#include "arca/mpc/ops.h"
 #include "arca/mpc/ring_matmul.h"
 #include "arca/mpc/ring_ops.h"
 
@@ -268,6 +269,57 @@ Status Shuffle(Protocol& p) {
   return OkStatus();
 }
 
+// The composite operations of ops.h, against exact arithmetic.
+Status Composites(Protocol& p) {
+  Harness h(p);
+  TestData data(11);
+  const int64_t n = 37;
+  const int64_t bound = int64_t{1} << 61;
+  const RingTensor x = data.Signed({n}, bound), y = data.Signed({n}, bound);
+  const RingTensor bits = data.Signed({n}, 1);
+  ARCA_ASSIGN_OR_RETURN(Shared sx, h.In(0, x));
+  ARCA_ASSIGN_OR_RETURN(Shared sy, h.In(1, y));
+  RingTensor cond(Shape{n});
+  for (int64_t i = 0; i < n; ++i) cond.data()[i] = bits[i] & 1;
+  ARCA_ASSIGN_OR_RETURN(Shared scond, h.In(0, cond));
+  RingTensor want_max(Shape{n}), want_min(Shape{n}), want_abs(Shape{n}), want_relu(Shape{n});
+  RingTensor want_less(Shape{n}), want_select(Shape{n});
+  int64_t largest = x.signed_at(0), smallest = x.signed_at(0);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t a = x.signed_at(i), b = y.signed_at(i);
+    want_max.data()[i] = static_cast<uint64_t>(std::max(a, b));
+    want_min.data()[i] = static_cast<uint64_t>(std::min(a, b));
+    want_abs.data()[i] = static_cast<uint64_t>(a < 0 ? -a : a);
+    want_relu.data()[i] = static_cast<uint64_t>(std::max<int64_t>(a, 0));
+    want_less.data()[i] = a < b ? 1 : 0;
+    want_select.data()[i] = cond[i] != 0 ? x[i] : y[i];
+    largest = std::max(largest, a);
+    smallest = std::min(smallest, a);
+  }
+  struct Check {
+    const char* what;
+    Result<Shared> got;
+    RingTensor want;
+  };
+  std::vector<Check> checks;
+  checks.push_back({"less_than", LessThan(p, sx, sy), want_less});
+  checks.push_back({"max", Max(p, sx, sy), want_max});
+  checks.push_back({"min", Min(p, sx, sy), want_min});
+  checks.push_back({"abs", Abs(p, sx), want_abs});
+  checks.push_back({"relu", Relu(p, sx), want_relu});
+  checks.push_back({"select", Select(p, scond, sx, sy), want_select});
+  checks.push_back(
+      {"reduce_max", ReduceMax(p, sx), RingTensor::Scalar(static_cast<uint64_t>(largest))});
+  checks.push_back(
+      {"reduce_min", ReduceMin(p, sx), RingTensor::Scalar(static_cast<uint64_t>(smallest))});
+  for (Check& check : checks) {
+    if (!check.got.ok()) return check.got.status().WithContext(check.what);
+    ARCA_ASSIGN_OR_RETURN(RingTensor got, h.Open(*check.got));
+    ARCA_RETURN_IF_ERROR(Harness::ExpectEqual(check.what, got, check.want));
+  }
+  return OkStatus();
+}
+
 // Every interactive operation on rank-0 tensors (a mean, a variance, a single weight).
 Status Scalars(Protocol& p) {
   Harness h(p);
@@ -338,6 +390,7 @@ const std::vector<Case>& Cases() {
       {"equal", [](Protocol& p) { return Compare(p, true); }},
       {"shuffle", Shuffle},
       {"scalars", Scalars},
+      {"composites", Composites},
       {"bad_arguments", BadArguments},
   };
   return cases;
