@@ -110,20 +110,22 @@ Result<Shared> Dealer2pcProtocol::Truncate(const Shared& x, int bits) {
   return Make(x.shape(), std::move(y));
 }
 
+Result<Shared> Dealer2pcProtocol::Compare(const Shared& x, const RingTensor& values,
+                                          Comparison kind) {
+  const bool less = kind == Comparison::kLess;
+  ARCA_RETURN_IF_ERROR(CheckThresholds(less ? "less_than" : "equal", values));
+  Assisted ctx = Begin(less ? Op::kLessThan : Op::kEqual);
+  ARCA_ASSIGN_OR_RETURN(RingTensor bits,
+                        CompareShares(ctx, OperandOf(x).share, x.numel(), values, kind));
+  return Make(ComparisonShape(x, values.numel()), std::move(bits));
+}
+
 Result<Shared> Dealer2pcProtocol::LessThanPublic(const Shared& x, const RingTensor& thresholds) {
-  ARCA_RETURN_IF_ERROR(CheckThresholds("less_than", thresholds));
-  Assisted ctx = Begin(Op::kLessThan);
-  ARCA_ASSIGN_OR_RETURN(RingTensor bits, CompareShares(ctx, OperandOf(x).share, x.numel(),
-                                                       thresholds, Comparison::kLess));
-  return Make(ComparisonShape(x, thresholds.numel()), std::move(bits));
+  return Compare(x, thresholds, Comparison::kLess);
 }
 
 Result<Shared> Dealer2pcProtocol::EqualPublic(const Shared& x, const RingTensor& values) {
-  ARCA_RETURN_IF_ERROR(CheckThresholds("equal", values));
-  Assisted ctx = Begin(Op::kEqual);
-  ARCA_ASSIGN_OR_RETURN(RingTensor bits, CompareShares(ctx, OperandOf(x).share, x.numel(), values,
-                                                       Comparison::kEqual));
-  return Make(ComparisonShape(x, values.numel()), std::move(bits));
+  return Compare(x, values, Comparison::kEqual);
 }
 
 Result<Shared> Dealer2pcProtocol::Shuffle(const Shared& x) {

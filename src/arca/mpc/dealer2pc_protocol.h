@@ -13,6 +13,7 @@
 #define ARCA_MPC_DEALER2PC_PROTOCOL_H_
 
 #include "arca/mpc/assisted.h"
+#include "arca/mpc/comparison.h"
 #include "arca/mpc/protocol.h"
 
 namespace arca::mpc {
@@ -45,6 +46,8 @@ class Dealer2pcProtocol final : public Protocol {
     return party() == 0 ? std::optional<int>(0) : std::nullopt;
   }
   Assisted Begin(Op op);
+  // Less-than or equality with public values, through the assisted comparison kernel.
+  Result<Shared> Compare(const Shared& x, const RingTensor& values, Comparison kind);
   // A share at a compute party; nothing at the dealer.
   Shared Make(const Shape& shape, RingTensor share,
               std::shared_ptr<const Opening> opening = nullptr) const;

@@ -204,22 +204,22 @@ Result<Shared> Rep3Protocol::Truncate(const Shared& x, int bits) {
   return ToReplicated(ctx, x.shape(), std::move(y));
 }
 
-Result<Shared> Rep3Protocol::LessThanPublic(const Shared& x, const RingTensor& thresholds) {
-  ARCA_RETURN_IF_ERROR(CheckThresholds("less_than", thresholds));
-  Assisted ctx(session(), 0, 1, 2, session().BeginOp(OpName(Op::kLessThan)));
+Result<Shared> Rep3Protocol::Compare(const Shared& x, const RingTensor& values, Comparison kind) {
+  const bool less = kind == Comparison::kLess;
+  ARCA_RETURN_IF_ERROR(CheckThresholds(less ? "less_than" : "equal", values));
+  Assisted ctx(session(), 0, 1, 2, session().BeginOp(OpName(less ? Op::kLessThan : Op::kEqual)));
   const RingTensor additive = ToAdditive(x);
   ARCA_ASSIGN_OR_RETURN(RingTensor bits, CompareShares(ctx, party() == 2 ? nullptr : &additive,
-                                                       x.numel(), thresholds, Comparison::kLess));
-  return ToReplicated(ctx, ComparisonShape(x, thresholds.numel()), std::move(bits));
+                                                       x.numel(), values, kind));
+  return ToReplicated(ctx, ComparisonShape(x, values.numel()), std::move(bits));
+}
+
+Result<Shared> Rep3Protocol::LessThanPublic(const Shared& x, const RingTensor& thresholds) {
+  return Compare(x, thresholds, Comparison::kLess);
 }
 
 Result<Shared> Rep3Protocol::EqualPublic(const Shared& x, const RingTensor& values) {
-  ARCA_RETURN_IF_ERROR(CheckThresholds("equal", values));
-  Assisted ctx(session(), 0, 1, 2, session().BeginOp(OpName(Op::kEqual)));
-  const RingTensor additive = ToAdditive(x);
-  ARCA_ASSIGN_OR_RETURN(RingTensor bits, CompareShares(ctx, party() == 2 ? nullptr : &additive,
-                                                       x.numel(), values, Comparison::kEqual));
-  return ToReplicated(ctx, ComparisonShape(x, values.numel()), std::move(bits));
+  return Compare(x, values, Comparison::kEqual);
 }
 
 Result<Shared> Rep3Protocol::Shuffle(const Shared& x) {

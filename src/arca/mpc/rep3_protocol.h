@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "arca/mpc/assisted.h"
+#include "arca/mpc/comparison.h"
 #include "arca/mpc/protocol.h"
 
 namespace arca::mpc {
@@ -46,6 +47,8 @@ class Rep3Protocol final : public Protocol {
   int prev() const { return (party() + 2) % 3; }
   // P0's and P1's additive shares of x for an assisted kernel (nothing at P2).
   RingTensor ToAdditive(const Shared& x) const;
+  // Less-than or equality with public values, through the assisted comparison kernel.
+  Result<Shared> Compare(const Shared& x, const RingTensor& values, Comparison kind);
   // From additive shares of P0 and P1 back to replicated shares, in round ctx.round().
   Result<Shared> ToReplicated(Assisted& ctx, const Shape& shape, RingTensor additive);
   // One round: this party's product terms, computed chunk by chunk by `terms` into its

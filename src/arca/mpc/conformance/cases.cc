@@ -13,6 +13,23 @@
 namespace arca::mpc::conformance {
 namespace {
 
+// One operation's result against its expected value.
+struct Check {
+  const char* what;
+  Result<Shared> got;
+  RingTensor want;
+};
+
+// Reveals every result and compares it with its expected value.
+Status RunChecks(Harness& h, std::vector<Check>& checks) {
+  for (Check& check : checks) {
+    if (!check.got.ok()) return check.got.status().WithContext(check.what);
+    ARCA_ASSIGN_OR_RETURN(RingTensor got, h.Open(*check.got));
+    ARCA_RETURN_IF_ERROR(Harness::ExpectEqual(check.what, got, check.want));
+  }
+  return OkStatus();
+}
+
 // A size that spans several message chunks, to exercise streaming.
 int64_t Streamed() { return 2 * ChunkElements() + 123; }
 
@@ -51,11 +68,6 @@ Status LocalOperations(Protocol& p) {
   const RingTensor k = RingTensor::Scalar(data.Next());
   ARCA_ASSIGN_OR_RETURN(Shared sx, h.In(0, x));
   ARCA_ASSIGN_OR_RETURN(Shared sy, h.In(1, y));
-  struct Check {
-    const char* what;
-    Result<Shared> got;
-    RingTensor want;
-  };
   Shared sx_rows;
   ARCA_ASSIGN_OR_RETURN(sx_rows, p.SliceRows(sx, 1, 3));
   std::vector<Check> checks;
@@ -74,12 +86,7 @@ Status LocalOperations(Protocol& p) {
   checks.push_back({"reshape", p.Reshape(sx, Shape{24}), *RingTensor(x).Reshaped(Shape{24})});
   checks.push_back({"slice_rows", Result<Shared>(sx_rows), ring::SliceRows(x, 1, 3)});
   checks.push_back({"concat_rows", p.ConcatRows({sx, sy}), ring::ConcatRows({&x, &y})});
-  for (Check& check : checks) {
-    if (!check.got.ok()) return check.got.status().WithContext(check.what);
-    ARCA_ASSIGN_OR_RETURN(RingTensor got, h.Open(*check.got));
-    ARCA_RETURN_IF_ERROR(Harness::ExpectEqual(check.what, got, check.want));
-  }
-  return OkStatus();
+  return RunChecks(h, checks);
 }
 
 Status Multiply(Protocol& p) {
@@ -296,11 +303,6 @@ Status Composites(Protocol& p) {
     largest = std::max(largest, a);
     smallest = std::min(smallest, a);
   }
-  struct Check {
-    const char* what;
-    Result<Shared> got;
-    RingTensor want;
-  };
   std::vector<Check> checks;
   checks.push_back({"less_than", LessThan(p, sx, sy), want_less});
   checks.push_back({"max", Max(p, sx, sy), want_max});
@@ -312,12 +314,7 @@ Status Composites(Protocol& p) {
       {"reduce_max", ReduceMax(p, sx), RingTensor::Scalar(static_cast<uint64_t>(largest))});
   checks.push_back(
       {"reduce_min", ReduceMin(p, sx), RingTensor::Scalar(static_cast<uint64_t>(smallest))});
-  for (Check& check : checks) {
-    if (!check.got.ok()) return check.got.status().WithContext(check.what);
-    ARCA_ASSIGN_OR_RETURN(RingTensor got, h.Open(*check.got));
-    ARCA_RETURN_IF_ERROR(Harness::ExpectEqual(check.what, got, check.want));
-  }
-  return OkStatus();
+  return RunChecks(h, checks);
 }
 
 // Every interactive operation on rank-0 tensors (a mean, a variance, a single weight).
