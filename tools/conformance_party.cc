@@ -2,11 +2,15 @@
 //
 // Start one per party with the same --protocol and --endpoints; the conformance test does
 // this to check that every protocol behaves the same with parties as separate processes.
+// The outcome ("ok", or the error) is the last line on stdout. --crash-after CASE makes this
+// party exit abruptly after that case, without closing or aborting, as a crashed process
+// would: the test uses it to check that the others report the loss instead of hanging.
 #include <sys/prctl.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <sstream>
 
@@ -28,6 +32,8 @@ int Main(int argc, char** argv) {
   app.add_option("--endpoints", endpoint_list, "IP:PORT of every party, comma-separated")
       ->required();
   app.add_option("--session", session, "session id shared by all parties");
+  std::string crash_after;
+  app.add_option("--crash-after", crash_after, "test only: exit abruptly after this case");
   CLI11_PARSE(app, argc, argv);
 
   const arca::Result<arca::mpc::ProtocolKind> kind = arca::mpc::ParseProtocolKind(protocol_name);
@@ -48,7 +54,17 @@ int Main(int argc, char** argv) {
   arca::net::TcpOptions options;
   options.session = session;
   const arca::Status status =
-      arca::mpc::RunTcpParty(*kind, party, endpoints, options, arca::mpc::conformance::RunAll);
+      arca::mpc::RunTcpParty(*kind, party, endpoints, options, [&](arca::mpc::Protocol& p) {
+        for (const arca::mpc::conformance::Case& c : arca::mpc::conformance::Cases()) {
+          ARCA_RETURN_IF_ERROR(c.run(p).WithContext(c.name));
+          if (c.name == crash_after) {
+            std::fflush(stdout);
+            std::_Exit(3);
+          }
+        }
+        return arca::OkStatus();
+      });
+  std::printf("%s\n", status.ok() ? "ok" : status.ToString().c_str());
   if (!status.ok()) {
     std::fprintf(stderr, "arca-conformance-party %d (%s): %s\n", party, protocol_name.c_str(),
                  status.ToString().c_str());

@@ -78,6 +78,44 @@ TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
   }
 }
 
+// A party process that dies in the middle of a session, without closing or aborting: the
+// others must end promptly, naming the lost party, rather than wait for it.
+TEST_P(ConformanceProcessTest, ACrashedPartyIsReportedNotWaitedFor) {
+  const ProtocolKind kind = GetParam();
+  Result<std::vector<uint16_t>> ports = net::PickFreeLoopbackPorts(3);
+  ASSERT_TRUE(ports.ok());
+  std::string endpoints;
+  for (uint16_t port : *ports) {
+    if (!endpoints.empty()) endpoints += ',';
+    endpoints += "127.0.0.1:";
+    endpoints += std::to_string(port);
+  }
+  std::vector<std::vector<std::string>> argvs;
+  argvs.reserve(3);
+  for (int party = 0; party < 3; ++party) {
+    argvs.push_back({ARCA_CONFORMANCE_PARTY, "--protocol", std::string(ProtocolKindName(kind)),
+                     "--party", std::to_string(party), "--endpoints", endpoints});
+  }
+  argvs[1].insert(argvs[1].end(), {"--crash-after", "mul"});
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<ChildOutcome>> outcomes =
+      RunChildren(argvs, std::chrono::minutes(2), std::chrono::seconds(30));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  EXPECT_FALSE((*outcomes)[1].succeeded());
+  for (int other : {0, 2}) {
+    const ChildOutcome& o = (*outcomes)[static_cast<size_t>(other)];
+    EXPECT_FALSE(o.killed) << "party " << other << " had to be killed: it hung";
+    EXPECT_FALSE(o.succeeded());
+    // Either it saw the connection to party 1 go, or the abort of a party that did.
+    EXPECT_THAT(o.output, ::testing::AnyOf(::testing::HasSubstr("party 1"),
+                                           ::testing::HasSubstr("party 0 aborted"),
+                                           ::testing::HasSubstr("party 2 aborted")))
+        << o.output;
+    EXPECT_THAT(o.output, ::testing::HasSubstr("without closing")) << o.output;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllProtocols, ConformanceProcessTest,
                          ::testing::Values(ProtocolKind::kDealer2pc, ProtocolKind::kRep3),
                          [](const auto& param_info) {
