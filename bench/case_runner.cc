@@ -101,11 +101,7 @@ Result<CaseResult> RunCase(const CaseSpec& spec) {
   std::string endpoints;
   uint64_t session = 0;
   if (IsSecure(spec.engine)) {
-    ARCA_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, net::PickFreeLoopbackPorts(processes));
-    for (uint16_t port : ports) {
-      if (!endpoints.empty()) endpoints += ',';
-      endpoints += fmt::format("127.0.0.1:{}", port);
-    }
+    ARCA_ASSIGN_OR_RETURN(endpoints, net::FreeLoopbackEndpoints(processes));
     // Tells this case's connections apart from any other run's on the same machine.
     session = std::random_device()();
   }

@@ -133,12 +133,8 @@ Status Measure(const PartyArgs& args, PartyReport* report) {
     return MeasureAtParty(p, *op, args.size, args.reps, report);
   };
   if (kind == mpc::ProtocolKind::kPlaintext) return mpc::RunInProcess(kind, program)[0];
-  std::vector<net::Endpoint> endpoints;
-  std::stringstream list(args.endpoints);
-  for (std::string item; std::getline(list, item, ',');) {
-    ARCA_ASSIGN_OR_RETURN(net::Endpoint e, net::ParseEndpoint(item));
-    endpoints.push_back(std::move(e));
-  }
+  ARCA_ASSIGN_OR_RETURN(std::vector<net::Endpoint> endpoints,
+                        net::ParseEndpointList(args.endpoints));
   net::TcpOptions options;
   options.session = args.session;
   return mpc::RunTcpParty(kind, args.party, endpoints, options, program);

@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <sstream>
 
 #include "arca/base/logging.h"
 #include "arca/mpc/conformance/cases.h"
@@ -41,20 +40,16 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "arca-conformance-party: %s\n", kind.status().message().c_str());
     return 2;
   }
-  std::vector<arca::net::Endpoint> endpoints;
-  std::stringstream list(endpoint_list);
-  for (std::string item; std::getline(list, item, ',');) {
-    const arca::Result<arca::net::Endpoint> e = arca::net::ParseEndpoint(item);
-    if (!e.ok()) {
-      std::fprintf(stderr, "arca-conformance-party: %s\n", e.status().message().c_str());
-      return 2;
-    }
-    endpoints.push_back(*e);
+  const arca::Result<std::vector<arca::net::Endpoint>> endpoints =
+      arca::net::ParseEndpointList(endpoint_list);
+  if (!endpoints.ok()) {
+    std::fprintf(stderr, "arca-conformance-party: %s\n", endpoints.status().message().c_str());
+    return 2;
   }
   arca::net::TcpOptions options;
   options.session = session;
   const arca::Status status =
-      arca::mpc::RunTcpParty(*kind, party, endpoints, options, [&](arca::mpc::Protocol& p) {
+      arca::mpc::RunTcpParty(*kind, party, *endpoints, options, [&](arca::mpc::Protocol& p) {
         for (const arca::mpc::conformance::Case& c : arca::mpc::conformance::Cases()) {
           ARCA_RETURN_IF_ERROR(c.run(p).WithContext(c.name));
           if (c.name == crash_after) {

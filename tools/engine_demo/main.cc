@@ -26,20 +26,15 @@ namespace {
 int RunParty(mpc::ProtocolKind kind, int party, const std::string& endpoint_list,
              const Options& options) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the demo
-  std::vector<net::Endpoint> endpoints;
-  std::stringstream list(endpoint_list);
-  for (std::string item; std::getline(list, item, ',');) {
-    const Result<net::Endpoint> e = net::ParseEndpoint(item);
-    if (!e.ok()) {
-      std::fprintf(stderr, "arca-engine-demo: %s\n", e.status().message().c_str());
-      return 2;
-    }
-    endpoints.push_back(*e);
+  const Result<std::vector<net::Endpoint>> endpoints = net::ParseEndpointList(endpoint_list);
+  if (!endpoints.ok()) {
+    std::fprintf(stderr, "arca-engine-demo: %s\n", endpoints.status().message().c_str());
+    return 2;
   }
   std::vector<Step> steps;
   net::TcpOptions tcp;
   tcp.session = 0xDE30;
-  const Status status = mpc::RunTcpParty(kind, party, endpoints, tcp, [&](mpc::Protocol& p) {
+  const Status status = mpc::RunTcpParty(kind, party, *endpoints, tcp, [&](mpc::Protocol& p) {
     Result<std::vector<Step>> done = RunStory(p, options);
     if (!done.ok()) return done.status();
     steps = std::move(done).value();
@@ -90,23 +85,18 @@ std::string Bytes(int64_t b) {
 
 int RunDemo(mpc::ProtocolKind kind, const Options& options) {
   const int parties = mpc::PartiesOf(kind);
-  const Result<std::vector<uint16_t>> ports = net::PickFreeLoopbackPorts(parties);
+  const Result<std::string> endpoints = net::FreeLoopbackEndpoints(parties);
   const Result<std::string> self = SelfExecutable();
-  if (!ports.ok() || !self.ok()) {
+  if (!endpoints.ok() || !self.ok()) {
     std::fprintf(stderr, "arca-engine-demo: %s\n",
-                 (ports.ok() ? self.status() : ports.status()).ToString().c_str());
+                 (endpoints.ok() ? self.status() : endpoints.status()).ToString().c_str());
     return 1;
-  }
-  std::string endpoints;
-  for (uint16_t port : *ports) {
-    if (!endpoints.empty()) endpoints += ',';
-    endpoints += fmt::format("127.0.0.1:{}", port);
   }
   std::vector<std::vector<std::string>> argvs;
   argvs.reserve(static_cast<size_t>(parties));
   for (int party = 0; party < parties; ++party) {
     argvs.push_back({*self, "--protocol", std::string(mpc::ProtocolKindName(kind)), "--party",
-                     std::to_string(party), "--endpoints", endpoints, "--rows-a",
+                     std::to_string(party), "--endpoints", *endpoints, "--rows-a",
                      std::to_string(options.rows_a), "--rows-b", std::to_string(options.rows_b),
                      "--iterations", std::to_string(options.iterations)});
   }

@@ -54,22 +54,23 @@ INSTANTIATE_TEST_SUITE_P(AllProtocols, ConformanceTest, ::testing::ValuesIn(AllP
 // if they do not finish in time (no process outlives the test).
 class ConformanceProcessTest : public ::testing::TestWithParam<ProtocolKind> {};
 
-TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
-  const ProtocolKind kind = GetParam();
-  Result<std::vector<uint16_t>> ports = net::PickFreeLoopbackPorts(3);
-  ASSERT_TRUE(ports.ok());
-  std::string endpoints;
-  for (uint16_t port : *ports) {
-    if (!endpoints.empty()) endpoints += ',';
-    endpoints += "127.0.0.1:";
-    endpoints += std::to_string(port);
-  }
+// The command lines of three arca-conformance-party processes of one session.
+Result<std::vector<std::vector<std::string>>> PartyCommands(ProtocolKind kind) {
+  ARCA_ASSIGN_OR_RETURN(std::string endpoints, net::FreeLoopbackEndpoints(3));
   std::vector<std::vector<std::string>> argvs;
   argvs.reserve(3);
   for (int party = 0; party < 3; ++party) {
     argvs.push_back({ARCA_CONFORMANCE_PARTY, "--protocol", std::string(ProtocolKindName(kind)),
                      "--party", std::to_string(party), "--endpoints", endpoints});
   }
+  return argvs;
+}
+
+TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
+  const ProtocolKind kind = GetParam();
+  Result<std::vector<std::vector<std::string>>> parties = PartyCommands(kind);
+  ASSERT_TRUE(parties.ok()) << parties.status().ToString();
+  std::vector<std::vector<std::string>>& argvs = *parties;
   Result<std::vector<ChildOutcome>> outcomes =
       RunChildren(argvs, std::chrono::minutes(5), std::chrono::seconds(10));
   ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
@@ -82,20 +83,9 @@ TEST_P(ConformanceProcessTest, PassesWithPartiesAsProcessesOverTcp) {
 // others must end promptly, naming the lost party, rather than wait for it.
 TEST_P(ConformanceProcessTest, ACrashedPartyIsReportedNotWaitedFor) {
   const ProtocolKind kind = GetParam();
-  Result<std::vector<uint16_t>> ports = net::PickFreeLoopbackPorts(3);
-  ASSERT_TRUE(ports.ok());
-  std::string endpoints;
-  for (uint16_t port : *ports) {
-    if (!endpoints.empty()) endpoints += ',';
-    endpoints += "127.0.0.1:";
-    endpoints += std::to_string(port);
-  }
-  std::vector<std::vector<std::string>> argvs;
-  argvs.reserve(3);
-  for (int party = 0; party < 3; ++party) {
-    argvs.push_back({ARCA_CONFORMANCE_PARTY, "--protocol", std::string(ProtocolKindName(kind)),
-                     "--party", std::to_string(party), "--endpoints", endpoints});
-  }
+  Result<std::vector<std::vector<std::string>>> parties = PartyCommands(kind);
+  ASSERT_TRUE(parties.ok()) << parties.status().ToString();
+  std::vector<std::vector<std::string>>& argvs = *parties;
   argvs[1].insert(argvs[1].end(), {"--crash-after", "mul"});
   const auto start = std::chrono::steady_clock::now();
   Result<std::vector<ChildOutcome>> outcomes =

@@ -35,4 +35,14 @@ Result<std::vector<uint16_t>> PickFreeLoopbackPorts(int count) {
   return ports;
 }
 
+Result<std::string> FreeLoopbackEndpoints(int count) {
+  ARCA_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, PickFreeLoopbackPorts(count));
+  std::string endpoints;
+  for (uint16_t port : ports) {
+    if (!endpoints.empty()) endpoints += ',';
+    endpoints += "127.0.0.1:" + std::to_string(port);
+  }
+  return endpoints;
+}
+
 }  // namespace arca::net

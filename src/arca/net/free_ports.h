@@ -13,6 +13,9 @@ namespace arca::net {
 // one before it is used; callers that bind them report that as an ordinary error.
 Result<std::vector<uint16_t>> PickFreeLoopbackPorts(int count);
 
+// `count` such ports as "127.0.0.1:P0,127.0.0.1:P1,...", the form ParseEndpointList reads.
+Result<std::string> FreeLoopbackEndpoints(int count);
+
 }  // namespace arca::net
 
 #endif  // ARCA_NET_FREE_PORTS_H_

@@ -255,6 +255,18 @@ Result<Endpoint> ParseEndpoint(const std::string& text) {
   return Endpoint{text.substr(0, colon), static_cast<uint16_t>(port)};
 }
 
+Result<std::vector<Endpoint>> ParseEndpointList(const std::string& text) {
+  std::vector<Endpoint> endpoints;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find(',', begin), text.size());
+    ARCA_ASSIGN_OR_RETURN(Endpoint e, ParseEndpoint(text.substr(begin, end - begin)));
+    endpoints.push_back(std::move(e));
+    begin = end + 1;
+  }
+  return endpoints;
+}
+
 Result<std::vector<std::unique_ptr<Link>>> ConnectTcpMesh(int self,
                                                           const std::vector<Endpoint>& endpoints,
                                                           const TcpOptions& options) {

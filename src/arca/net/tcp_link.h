@@ -26,6 +26,8 @@ struct Endpoint {
 
 // "127.0.0.1:9000" -> Endpoint.
 Result<Endpoint> ParseEndpoint(const std::string& text);
+// "IP:PORT,IP:PORT,..." -> the endpoints, in order (how tools take the parties' endpoints).
+Result<std::vector<Endpoint>> ParseEndpointList(const std::string& text);
 
 struct TcpOptions {
   // All parties of one computation use the same id; other sessions' connections are refused.
