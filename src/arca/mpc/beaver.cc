@@ -43,54 +43,76 @@ Result<Opening> OpenMasked(Assisted& ctx, const RingTensor* share, const Shape& 
 
 AssistedCost OpenMaskedCost(int64_t n) { return {{1, 8 * n, 0}, {1, 8 * n, 0}, {0, 0, 0}}; }
 
-// Over the complexity threshold: the whole protocol, with its fresh and reused-opening paths,
-// is kept in one function so that it reads top to bottom. A candidate for splitting.
-// NOLINTNEXTLINE(readability-function-cognitive-complexity)
-Result<RingTensor> BeaverMul(Assisted& ctx, const Shape& shape, const Operand& x,
-                             const Operand& y) {
-  const int64_t n = shape.numel();
+namespace {
+
+// Draw order per chunk, on each party's stream with H: mask of x (if fresh), mask of y (if
+// fresh), then (A only) A's share of c.
+
+// H: mirrors A's and B's draws chunk by chunk and sends B its share of c = a·b.
+Status BeaverMulHelper(Assisted& ctx, int64_t n, const Operand& x, const Operand& y) {
   const int64_t chunk = ChunkElements();
   const bool x_fresh = x.opening == nullptr, y_fresh = y.opening == nullptr;
-  const int64_t fresh = (x_fresh ? 1 : 0) + (y_fresh ? 1 : 0);
+  for (int64_t begin = 0; begin < n; begin += chunk) {
+    const Shape s{std::min(chunk, n - begin)};
+    RingTensor ax, ay;
+    if (x_fresh) ax = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+    if (y_fresh) ay = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+    RingTensor c = Assisted::Draw(ctx.HelperWith(Role::kA), s);
+    if (x_fresh) ring::AddInPlace(ax, Assisted::Draw(ctx.HelperWith(Role::kB), s));
+    if (y_fresh) ring::AddInPlace(ay, Assisted::Draw(ctx.HelperWith(Role::kB), s));
+    const uint64_t* mx = x_fresh ? ax.data() : x.opening->mask.data() + begin;
+    const uint64_t* my = y_fresh ? ay.data() : y.opening->mask.data() + begin;
+    uint64_t* pc = c.data();
+    ring::ParallelRange(s.numel(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) pc[i] = mx[i] * my[i] - pc[i];  // B's share of a·b
+    });
+    ARCA_RETURN_IF_ERROR(ctx.SendFromHelper(Role::kB, std::move(c).TakeBuffer()));
+  }
+  return OkStatus();
+}
 
-  // Draw order per chunk, on each party's stream with H: mask of x (if fresh), mask of y (if
-  // fresh), then (A only) A's share of c.
-  if (ctx.is_helper()) {
-    for (int64_t begin = 0; begin < n; begin += chunk) {
-      const Shape s{std::min(chunk, n - begin)};
-      RingTensor ax, ay;
-      if (x_fresh) ax = Assisted::Draw(ctx.HelperWith(Role::kA), s);
-      if (y_fresh) ay = Assisted::Draw(ctx.HelperWith(Role::kA), s);
-      RingTensor c = Assisted::Draw(ctx.HelperWith(Role::kA), s);
-      if (x_fresh) ring::AddInPlace(ax, Assisted::Draw(ctx.HelperWith(Role::kB), s));
-      if (y_fresh) ring::AddInPlace(ay, Assisted::Draw(ctx.HelperWith(Role::kB), s));
-      const uint64_t* mx = x_fresh ? ax.data() : x.opening->mask.data() + begin;
-      const uint64_t* my = y_fresh ? ay.data() : y.opening->mask.data() + begin;
-      uint64_t* pc = c.data();
-      ring::ParallelRange(s.numel(), [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) pc[i] = mx[i] * my[i] - pc[i];  // B's share of a·b
-      });
-      ARCA_RETURN_IF_ERROR(ctx.SendFromHelper(Role::kB, std::move(c).TakeBuffer()));
+// A or B: a share of x·y, chunk by chunk; chunk k+1 is drawn and sent before chunk k is
+// finished, so computing overlaps the transfer.
+class MulRun {
+ public:
+  MulRun(Assisted& ctx, const Shape& shape, const Operand& x, const Operand& y)
+      : ctx_(ctx),
+        x_(x),
+        y_(y),
+        n_(shape.numel()),
+        chunk_(ChunkElements()),
+        x_fresh_(x.opening == nullptr),
+        y_fresh_(y.opening == nullptr),
+        fresh_((x_fresh_ ? 1 : 0) + (y_fresh_ ? 1 : 0)),
+        z_(shape) {}
+
+  Result<RingTensor> Run() {
+    MulChunk pending;
+    bool have_pending = false;
+    for (int64_t begin = 0; begin < n_; begin += chunk_) {
+      ARCA_ASSIGN_OR_RETURN(MulChunk next, Start(begin));
+      if (have_pending) ARCA_RETURN_IF_ERROR(Finish(pending));
+      pending = std::move(next);
+      have_pending = true;
     }
-    return RingTensor();
+    if (have_pending) ARCA_RETURN_IF_ERROR(Finish(pending));
+    return std::move(z_);
   }
 
-  const bool is_a = ctx.is_a();
-  RingTensor z(shape);
-
+ private:
   // Draws a chunk's masks and sends this party's masked values x - a, y - b.
-  const auto start = [&](int64_t begin) -> Result<MulChunk> {
-    MulChunk ch{begin, std::min(chunk, n - begin), {}, {}, {}};
+  Result<MulChunk> Start(int64_t begin) {
+    MulChunk ch{begin, std::min(chunk_, n_ - begin), {}, {}, {}};
     const Shape s{ch.len};
-    if (x_fresh) ch.mask_x = Assisted::Draw(ctx.WithHelper(), s);
-    if (y_fresh) ch.mask_y = Assisted::Draw(ctx.WithHelper(), s);
-    if (is_a) ch.c = Assisted::Draw(ctx.WithHelper(), s);
-    if (fresh == 0) return ch;
-    RingTensor mine(Shape{fresh * ch.len});
+    if (x_fresh_) ch.mask_x = Assisted::Draw(ctx_.WithHelper(), s);
+    if (y_fresh_) ch.mask_y = Assisted::Draw(ctx_.WithHelper(), s);
+    if (ctx_.is_a()) ch.c = Assisted::Draw(ctx_.WithHelper(), s);
+    if (fresh_ == 0) return ch;
+    RingTensor mine(Shape{fresh_ * ch.len});
     uint64_t* out = mine.data();
-    for (const auto& [fresh_op, share, mask] :
-         {std::tuple{x_fresh, x.share, &ch.mask_x}, std::tuple{y_fresh, y.share, &ch.mask_y}}) {
-      if (!fresh_op) continue;
+    for (const auto& [fresh, share, mask] :
+         {std::tuple{x_fresh_, x_.share, &ch.mask_x}, std::tuple{y_fresh_, y_.share, &ch.mask_y}}) {
+      if (!fresh) continue;
       const uint64_t* ps = share->data() + begin;
       const uint64_t* pm = mask->data();
       ring::ParallelRange(ch.len, [&](int64_t b, int64_t e) {
@@ -98,33 +120,33 @@ Result<RingTensor> BeaverMul(Assisted& ctx, const Shape& shape, const Operand& x
       });
       out += ch.len;
     }
-    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(mine).TakeBuffer()));
+    ARCA_RETURN_IF_ERROR(ctx_.SendToPeer(std::move(mine).TakeBuffer()));
     return ch;
-  };
+  }
 
   // Receives the peer's masked values (and B its share of c) and computes the chunk of
   // z = c + e·b + f·a (+ e·f at A), where e = x - a and f = y - b are recomputed from this
   // party's part plus the peer's rather than stored.
-  const auto finish = [&](MulChunk& ch) -> Status {
+  Status Finish(MulChunk& ch) {
     const int64_t len = ch.len;
     RingTensor theirs;
-    if (fresh > 0) {
-      ARCA_ASSIGN_OR_RETURN(theirs, Receive(ctx, false, Shape{fresh * len}));
+    if (fresh_ > 0) {
+      ARCA_ASSIGN_OR_RETURN(theirs, Receive(ctx_, false, Shape{fresh_ * len}));
     }
-    if (!is_a) {
-      ARCA_ASSIGN_OR_RETURN(ch.c, Receive(ctx, true, Shape{len}));
+    if (!ctx_.is_a()) {
+      ARCA_ASSIGN_OR_RETURN(ch.c, Receive(ctx_, true, Shape{len}));
     }
-    const uint64_t* peer_x = x_fresh ? theirs.data() : nullptr;
-    const uint64_t* peer_y = y_fresh ? theirs.data() + (x_fresh ? len : 0) : nullptr;
-    const uint64_t* px = x.share->data() + ch.begin;
-    const uint64_t* py = y.share->data() + ch.begin;
-    const uint64_t* ax = x_fresh ? ch.mask_x.data() : x.opening->mask.data() + ch.begin;
-    const uint64_t* ay = y_fresh ? ch.mask_y.data() : y.opening->mask.data() + ch.begin;
-    const uint64_t* ox = x_fresh ? nullptr : x.opening->opened.data() + ch.begin;
-    const uint64_t* oy = y_fresh ? nullptr : y.opening->opened.data() + ch.begin;
+    const uint64_t* peer_x = x_fresh_ ? theirs.data() : nullptr;
+    const uint64_t* peer_y = y_fresh_ ? theirs.data() + (x_fresh_ ? len : 0) : nullptr;
+    const uint64_t* px = x_.share->data() + ch.begin;
+    const uint64_t* py = y_.share->data() + ch.begin;
+    const uint64_t* ax = x_fresh_ ? ch.mask_x.data() : x_.opening->mask.data() + ch.begin;
+    const uint64_t* ay = y_fresh_ ? ch.mask_y.data() : y_.opening->mask.data() + ch.begin;
+    const uint64_t* ox = x_fresh_ ? nullptr : x_.opening->opened.data() + ch.begin;
+    const uint64_t* oy = y_fresh_ ? nullptr : y_.opening->opened.data() + ch.begin;
     const uint64_t* pc = ch.c.data();
-    const uint64_t own_ef = is_a ? 1 : 0;
-    uint64_t* pz = z.data() + ch.begin;
+    const uint64_t own_ef = ctx_.is_a() ? 1 : 0;
+    uint64_t* pz = z_.data() + ch.begin;
     ring::ParallelRange(len, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         const uint64_t ex = ox ? ox[i] : peer_x[i] + px[i] - ax[i];
@@ -133,19 +155,24 @@ Result<RingTensor> BeaverMul(Assisted& ctx, const Shape& shape, const Operand& x
       }
     });
     return OkStatus();
-  };
-
-  // Chunk k+1 is drawn and sent before chunk k is finished: computing overlaps the transfer.
-  MulChunk pending;
-  bool have_pending = false;
-  for (int64_t begin = 0; begin < n; begin += chunk) {
-    ARCA_ASSIGN_OR_RETURN(MulChunk next, start(begin));
-    if (have_pending) ARCA_RETURN_IF_ERROR(finish(pending));
-    pending = std::move(next);
-    have_pending = true;
   }
-  if (have_pending) ARCA_RETURN_IF_ERROR(finish(pending));
-  return z;
+
+  Assisted& ctx_;
+  const Operand& x_;
+  const Operand& y_;
+  const int64_t n_, chunk_;
+  const bool x_fresh_, y_fresh_;
+  const int64_t fresh_;  // operands opened here (not already opened by OpenMasked)
+  RingTensor z_;
+};
+
+}  // namespace
+
+Result<RingTensor> BeaverMul(Assisted& ctx, const Shape& shape, const Operand& x,
+                             const Operand& y) {
+  if (!ctx.is_helper()) return MulRun(ctx, shape, x, y).Run();
+  ARCA_RETURN_IF_ERROR(BeaverMulHelper(ctx, shape.numel(), x, y));
+  return RingTensor();
 }
 
 AssistedCost BeaverMulCost(int64_t n, bool x_opened, bool y_opened) {

@@ -34,8 +34,8 @@ inline uint64_t LowBits(__m256i v) {
 
 }  // namespace
 
-void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uint64_t>& lt,
-                   std::vector<uint64_t>& eq, std::vector<uint64_t>& r63) {
+void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, uint64_t* lt, uint64_t* eq,
+                   uint64_t* r63) {
   const int64_t words = (in.n + 63) / 64;
   const int64_t count = in.values->numel();
   ring::ParallelRange(w1 - w0, [&](int64_t wb, int64_t we) {
@@ -60,7 +60,7 @@ void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uin
           block.lt[d][j] = SuffixXor16(table) >> 1;
         }
       }
-      if (in.less) r63[static_cast<size_t>(w)] = top_bits;
+      if (in.less) r63[w] = top_bits;
 
       for (int64_t v = 0; v < count; ++v) {
         const __m256i t = _mm256_set1_epi64x(static_cast<int64_t>((*in.values)[v]));
@@ -80,10 +80,10 @@ void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uin
             lt_words[d] |= LowBits(l) << j;
           }
         }
-        const auto at = static_cast<size_t>((v * words + w) * kDigits);
+        const int64_t at = (v * words + w) * kDigits;
         // Elements past n hold garbage bits; they are never read as results.
-        std::copy_n(lt_words, kDigits, lt.begin() + static_cast<ptrdiff_t>(at));
-        std::copy_n(eq_words, kDigits, eq.begin() + static_cast<ptrdiff_t>(at));
+        std::copy_n(lt_words, kDigits, lt + at);
+        std::copy_n(eq_words, kDigits, eq + at);
       }
     }
   });

@@ -6,7 +6,6 @@
 #define ARCA_MPC_COMPARISON_LEAVES_H_
 
 #include <cstdint>
-#include <vector>
 
 #include "arca/mpc/ring_tensor.h"
 
@@ -25,10 +24,10 @@ struct LeafInputs {
   const RingTensor* values = nullptr;  // the T public values
 };
 
-// Fills words [w0, w1) of every value's rows: lt/eq[(v * words + w) * kDigits + d], and
+// Overwrites words [w0, w1) of every value's rows: lt/eq[(v * words + w) * kDigits + d], and
 // (less-than) r63[w], the XOR share of r's top bit.
-void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, std::vector<uint64_t>& lt,
-                   std::vector<uint64_t>& eq, std::vector<uint64_t>& r63);
+void ComputeLeaves(const LeafInputs& in, int64_t w0, int64_t w1, uint64_t* lt, uint64_t* eq,
+                   uint64_t* r63);
 
 }  // namespace arca::mpc
 

@@ -102,7 +102,10 @@ TEST_P(ConformanceProcessTest, ACrashedPartyIsReportedNotWaitedFor) {
                                            ::testing::HasSubstr("party 0 aborted"),
                                            ::testing::HasSubstr("party 2 aborted")))
         << o.output;
-    EXPECT_THAT(o.output, ::testing::HasSubstr("without closing")) << o.output;
+    // A crash between messages reads as a lost connection; one in the middle of a message
+    // (the kernel resets the connection of a process that dies with unread data) as a short
+    // frame. Both say the connection was lost.
+    EXPECT_THAT(o.output, ::testing::HasSubstr("connection lost")) << o.output;
   }
 }
 

@@ -140,7 +140,9 @@ TEST_P(NetworkTest, AbortWakesPartyBlockedOnAnotherPeer) {
   EXPECT_EQ(woke.status().code(), StatusCode::kAborted);
   EXPECT_THAT(woke.status().message(), HasSubstr("party 0 aborted in 'truncate'"));
   EXPECT_THAT(woke.status().message(), HasSubstr("shape mismatch in input 'x'"));
-  // Later calls fail the same way; the failing party's own calls report its own error.
+  // Every other party learns of it too (asynchronously over TCP: a receive waits for the
+  // abort frame); the failing party's own calls report its own error.
+  EXPECT_EQ(parties[1]->Recv(0, Tag(4), 1).status().code(), StatusCode::kAborted);
   EXPECT_EQ(parties[1]->Send(2, Tag(4), Bytes(1, 0)).code(), StatusCode::kAborted);
   EXPECT_EQ(parties[0]->Close().code(), StatusCode::kOutOfRange);
 }

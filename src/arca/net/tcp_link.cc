@@ -59,19 +59,38 @@ bool WriteFrame(int fd, FrameKind kind, const MessageTag& tag, const Buffer& pay
   return WriteAll(fd, parts, payload.empty() ? 1 : 2);
 }
 
-enum class ReadResult { kOk, kEof, kError };
+enum class ReadResult {
+  kOk,
+  kGone,       // the connection ended (closed or reset) before the first byte
+  kTruncated,  // it ended after some bytes but before `size`
+  kError,      // another read error
+};
 
-// Reads exactly `size` bytes. kEof only when the connection ended before the first byte.
+// Reads exactly `size` bytes. A process that dies with unread data in its socket makes the
+// kernel reset the connection instead of closing it; before the first byte, both mean the
+// same: the peer is gone.
 ReadResult ReadAll(int fd, uint8_t* out, size_t size) {
   size_t got = 0;
   while (got < size) {
     const ssize_t n = ::read(fd, out + got, size - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0) return got == 0 ? ReadResult::kEof : ReadResult::kError;
+    const bool ended = n == 0 || (n < 0 && errno == ECONNRESET);
+    if (ended) return got == 0 ? ReadResult::kGone : ReadResult::kTruncated;
     if (n < 0) return ReadResult::kError;
     got += static_cast<size_t>(n);
   }
   return ReadResult::kOk;
+}
+
+std::string LossMessage(ReadResult r, const char* what) {
+  switch (r) {
+    case ReadResult::kGone:
+      return "connection lost: the peer process exited or crashed without closing the session";
+    case ReadResult::kTruncated:
+      return fmt::format("connection lost in the middle of a {} (short frame)", what);
+    default:
+      return fmt::format("connection error while reading a {}: {}", what, ErrnoText(errno));
+  }
 }
 
 class TcpLink final : public Link {
@@ -152,11 +171,7 @@ class TcpLink final : public Link {
       FrameHeader header;
       const ReadResult r = ReadAll(fd_, header.data(), header.size());
       if (r != ReadResult::kOk) {
-        DeliverLoss(UnavailableError(
-            r == ReadResult::kEof
-                ? "connection lost: the peer process exited or crashed without closing the "
-                  "session"
-                : "connection lost in the middle of a frame header"));
+        DeliverLoss(UnavailableError(LossMessage(r, "frame header")));
         return;
       }
       Result<DecodedHeader> decoded = DecodeHeader(header);
@@ -165,10 +180,14 @@ class TcpLink final : public Link {
         return;
       }
       Buffer payload(decoded->payload_bytes);
-      if (!payload.empty() && ReadAll(fd_, payload.data(), payload.size()) != ReadResult::kOk) {
-        DeliverLoss(UnavailableError(fmt::format(
-            "connection lost in the middle of a {}-byte frame (short frame)", payload.size())));
-        return;
+      if (!payload.empty()) {
+        const ReadResult rp = ReadAll(fd_, payload.data(), payload.size());
+        if (rp != ReadResult::kOk) {
+          const ReadResult cut = rp == ReadResult::kGone ? ReadResult::kTruncated : rp;
+          DeliverLoss(UnavailableError(
+              LossMessage(cut, fmt::format("{}-byte frame", payload.size()).c_str())));
+          return;
+        }
       }
       const FrameKind kind = decoded->kind;
       Deliver(Frame{kind, decoded->tag, std::move(payload)});
