@@ -1,0 +1,42 @@
+#include "arca/crypto/hash.h"
+
+#include <openssl/evp.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace arca::crypto {
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+template <size_t N>
+std::array<uint8_t, N> Digest(const EVP_MD* md, std::initializer_list<ByteView> parts) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  std::array<uint8_t, N> out{};
+  unsigned size = 0;
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1;
+  for (const ByteView part : parts) {
+    ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(ctx.get(), out.data(), &size) == 1 && size == N;
+  // Only allocation failure can get here; a wrong digest would be a silent security failure.
+  if (!ok) std::abort();
+  return out;
+}
+
+}  // namespace
+
+Sha256Digest Sha256(std::initializer_list<ByteView> parts) {
+  return Digest<32>(EVP_sha256(), parts);
+}
+Sha384Digest Sha384(std::initializer_list<ByteView> parts) {
+  return Digest<48>(EVP_sha384(), parts);
+}
+Sha512Digest Sha512(std::initializer_list<ByteView> parts) {
+  return Digest<64>(EVP_sha512(), parts);
+}
+
+}  // namespace arca::crypto
