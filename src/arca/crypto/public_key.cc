@@ -105,11 +105,13 @@ Result<PublicKey> PublicKey::FromEd25519(ByteView raw) {
 }
 
 PublicKey PublicKey::FromOpenSsl(EVP_PKEY* key) {
+  if (key == nullptr) return PublicKey(nullptr);
   EVP_PKEY_up_ref(key);
   return PublicKey(Share(key));
 }
 
 Bytes PublicKey::Spki() const {
+  if (!key_) return {};
   unsigned char* der = nullptr;
   const int size = i2d_PUBKEY(key_.get(), &der);
   if (size <= 0) return {};
@@ -119,6 +121,7 @@ Bytes PublicKey::Spki() const {
 }
 
 std::string PublicKey::Description() const {
+  if (!key_) return "an undecodable key";
   const int type = EVP_PKEY_get_base_id(key_.get());
   if (type == EVP_PKEY_EC) {
     char group[64] = {};
@@ -136,7 +139,7 @@ std::string PublicKey::Description() const {
 
 Status VerifyEcdsa(const PublicKey& key, DigestAlgorithm digest, ByteView message,
                    ByteView r_big_endian, ByteView s_big_endian) {
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC) {
+  if (!key.get() || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC) {
     return InvalidArgumentError("an ECDSA signature needs an EC key, got " + key.Description());
   }
   SigPtr sig(ECDSA_SIG_new());
@@ -165,7 +168,7 @@ Status VerifyEcdsaConcatenated(const PublicKey& key, DigestAlgorithm digest, Byt
 }
 
 Status VerifyEd25519(const PublicKey& key, ByteView message, ByteView signature) {
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) {
+  if (!key.get() || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) {
     return InvalidArgumentError("an Ed25519 signature needs an Ed25519 key, got " +
                                 key.Description());
   }

@@ -25,11 +25,12 @@ class PublicKey {
   static Result<PublicKey> FromEcPoint(EcCurve curve, ByteView x_then_y);
   // A raw 32-byte Ed25519 public key.
   static Result<PublicKey> FromEd25519(ByteView raw);
-  // Takes a reference on `key`.
+  // Takes a reference on `key`. A null `key` (a certificate whose key OpenSSL cannot decode)
+  // gives an empty PublicKey: every verification with it fails with an error.
   static PublicKey FromOpenSsl(EVP_PKEY* key);
 
   Bytes Spki() const;
-  // "EC P-384", "RSA 4096", "ED25519", ...
+  // "EC secp384r1", "RSA 4096", "ED25519", ...
   std::string Description() const;
   EVP_PKEY* get() const { return key_.get(); }
 

@@ -159,6 +159,14 @@ Bytes Certificate::Der() const {
   return out;
 }
 
+std::string Certificate::Pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert_.get()) != 1) return {};
+  char* data = nullptr;
+  const auto size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
 Sha256Digest Certificate::Fingerprint() const { return Sha256(Der()); }
 
 std::string Certificate::Subject() const { return NameText(X509_get_subject_name(cert_.get())); }

@@ -35,6 +35,7 @@ class Certificate {
   static Certificate FromOpenSsl(X509* cert);
 
   Bytes Der() const;
+  std::string Pem() const;
   Sha256Digest Fingerprint() const;  // SHA-256 of the DER
   std::string Subject() const;       // one line, e.g. "CN=SEV-Milan, O=Advanced Micro Devices"
   std::string CommonName() const;    // the CN alone, or the subject if it has none
