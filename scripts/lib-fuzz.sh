@@ -3,7 +3,9 @@
 #
 # Fuzz targets (*_fuzz.cc) need clang, so they build in their own directory, build-fuzz/, with
 # -DARCA_FUZZ=ON. Each target keeps its corpus in build-fuzz/corpus/<target>/, so every run
-# starts from what earlier runs found; crashing inputs land in build-fuzz/artifacts/.
+# starts from what earlier runs found; crashing inputs land in build-fuzz/artifacts/. Seeds in
+# testdata/fuzz-seeds/<target>/ (real evidence, for the parsers of untrusted bytes) are read
+# too, so that even a short run starts from valid inputs. docs/FUZZING.md has longer runs.
 
 # Seconds of fuzzing per scripts/test run, shared by all targets (at least 5 s each).
 ARCA_FUZZ_SECONDS="${ARCA_FUZZ_SECONDS:-24}"
@@ -19,7 +21,9 @@ arca_fuzz_one() {
   artifacts="$ARCA_FUZZ_DIR/artifacts/"
   log="$ARCA_FUZZ_DIR/logs/$name.log"
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
-  if ! "$binary" "$corpus" -max_total_time="$seconds" -timeout=10 \
+  local seeds=()
+  [[ -d "testdata/fuzz-seeds/$name" ]] && seeds=("testdata/fuzz-seeds/$name")
+  if ! "$binary" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -timeout=10 \
     -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1; then
     echo "fuzz $name: FAILED after at most ${seconds}s; end of $log:"
     tail -n 30 "$log"

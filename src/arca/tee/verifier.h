@@ -26,6 +26,8 @@ struct VerifyInputs {
   UnixTime at;
 };
 
+// The SIMULATED TEE (sim_tee.h): the report's Ed25519 signature by a pinned simulated root.
+Result<Claims> VerifySim(const VerifyInputs& in);
 Result<Claims> VerifySevSnp(const VerifyInputs& in);
 Result<Claims> VerifyTdx(const VerifyInputs& in);  // TDX quote v4 (and v5 where supported)
 Result<Claims> VerifySgx(const VerifyInputs& in);  // SGX DCAP quote v3

@@ -1,0 +1,53 @@
+// VerifyTdx: an Intel TDX quote (v4, or v5 with a TDX 1.0 or 1.5 body) -> Claims.
+//
+// The checks are those of intel_verify.h; this file maps the TD report to claims
+// (docs/attestation/intel.md lists them).
+#include <fmt/format.h>
+
+#include "arca/tee/intel_verify.h"
+#include "arca/tee/verifier.h"
+
+namespace arca::tee {
+namespace {
+
+template <size_t N>
+Bytes ToBytes(const std::array<uint8_t, N>& a) {
+  return Bytes(a.begin(), a.end());
+}
+
+}  // namespace
+
+Result<Claims> VerifyTdx(const VerifyInputs& in) {
+  ARCA_ASSIGN_OR_RETURN(const intel::AuthenticatedQuote quote,
+                        intel::AuthenticateQuote(in, intel::kTeeTypeTdx));
+  ARCA_ASSIGN_OR_RETURN(const intel::TcbVerdict verdict, intel::EvaluateCollateral(quote, in));
+  const intel::TdReport& td = *quote.quote.td;
+
+  Claims c = intel::CommonClaims(quote, verdict);
+  c.platform = Platform::kTdx;
+  c.measurement = ToBytes(td.mr_td);
+  for (size_t i = 0; i < td.rtmr.size(); ++i) {
+    c.measurements[fmt::format("rtmr{}", i)] = ToBytes(td.rtmr[i]);
+  }
+  c.measurements["mrconfigid"] = ToBytes(td.mr_config_id);
+  c.measurements["mrowner"] = ToBytes(td.mr_owner);
+  c.measurements["mrownerconfig"] = ToBytes(td.mr_owner_config);
+  c.measurements["mrseam"] = ToBytes(td.mr_seam);
+  c.measurements["mrsignerseam"] = ToBytes(td.mr_signer_seam);
+  c.measurements["td_attributes"] = ToBytes(td.td_attributes);
+  c.measurements["xfam"] = ToBytes(td.xfam);
+  if (td.mr_service_td) c.measurements["mrservicetd"] = ToBytes(*td.mr_service_td);
+  for (size_t i = 0; i < td.tee_tcb_svn.size(); ++i) {
+    c.tcb[fmt::format("tee_tcb_svn.{}", i)] = td.tee_tcb_svn[i];
+  }
+  if (td.tee_tcb_svn2) {
+    for (size_t i = 0; i < td.tee_tcb_svn2->size(); ++i) {
+      c.tcb[fmt::format("tee_tcb_svn2.{}", i)] = (*td.tee_tcb_svn2)[i];
+    }
+  }
+  c.debug = (td.td_attributes[0] & 0x01) != 0;  // TUD.DEBUG
+  c.report_data = ToBytes(td.report_data);
+  return c;
+}
+
+}  // namespace arca::tee
