@@ -1,0 +1,14 @@
+// `arca attest ...`: attestation by hand, for operators and auditors.
+#ifndef ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
+#define ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+
+namespace arca::cli {
+
+// Adds `attest verify` to `app`; the command's exit status goes to `*exit_code`.
+void AddAttestCommand(CLI::App& app, int* exit_code);
+
+}  // namespace arca::cli
+
+#endif  // ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
