@@ -23,7 +23,9 @@ class AttestationTest : public ::testing::Test {
   AttestationTest()
       : root_(*SimRoot::Create(crypto::SigningKey::Generate())),
         tee_(root_, MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {1}) {
-    const std::string dir = ::testing::TempDir() + "/attestation_test";
+    // ctest runs tests in parallel: each writes its own root to its own directory.
+    const std::string dir = ::testing::TempDir() + "/attestation_test_" +
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/sim-root.pem") << root_.certificate().Pem();
     const std::string policy = R"({"version": 1, "platforms": {"sim": {

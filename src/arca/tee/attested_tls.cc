@@ -212,15 +212,18 @@ Status AttestedChannel::Exchange(const AttestedTlsOptions& options) {
       }
     }
   }
+  // Verdicts cross like hellos: each side sends its own, then reads the peer's, and only then
+  // acts on them, so a refusing side never closes while its peer is still sending.
   ARCA_RETURN_IF_ERROR(
       Send(AsBytes(json{{"accepted", refusal.empty()}, {"reason", refusal}}.dump())));
+  Result<Bytes> peer_verdict = Receive();
   if (!refusal.empty()) {
     log::Warn("attested TLS: disconnecting a peer that failed attestation: {}", refusal);
     return PermissionDeniedError("peer attestation refused: " + refusal);
   }
-  ARCA_ASSIGN_OR_RETURN(const Bytes verdict_bytes, Receive());
+  if (!peer_verdict.ok()) return peer_verdict.status();
   try {
-    const json verdict = json::parse(verdict_bytes.begin(), verdict_bytes.end());
+    const json verdict = json::parse(peer_verdict->begin(), peer_verdict->end());
     if (!verdict.at("accepted").get<bool>()) {
       return PermissionDeniedError("the peer refused this side's attestation: " +
                                    verdict.at("reason").get<std::string>());

@@ -22,7 +22,9 @@ class AttestedTlsTest : public ::testing::Test {
       : root_(*SimRoot::Create(crypto::SigningKey::Generate())),
         node_tee_(root_, MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {1}),
         rogue_tee_(root_, MeasureProgram(AsBytes("rogue"), AsBytes("{}")), {2}) {
-    const std::string dir = ::testing::TempDir() + "/attested_tls_test";
+    // ctest runs tests in parallel: each writes its own root to its own directory.
+    const std::string dir = ::testing::TempDir() + "/attested_tls_test_" +
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/sim-root.pem") << root_.certificate().Pem();
     policy_ = *Policy::Parse(R"({"version": 1, "platforms": {"sim": {
