@@ -8,13 +8,12 @@
 #include <memory>
 #include <string>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::crypto {
 namespace {
 
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+using CipherCtx = OpenSslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 
 // EVP_*Update take an int length, so long inputs go through in pieces of this size.
 constexpr size_t kMaxUpdate = size_t{1} << 30;

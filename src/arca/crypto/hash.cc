@@ -5,16 +5,14 @@
 #include <cstdlib>
 #include <memory>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::crypto {
 namespace {
 
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
 template <size_t N>
 std::array<uint8_t, N> Digest(const EVP_MD* md, std::initializer_list<ByteView> parts) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   std::array<uint8_t, N> out{};
   unsigned size = 0;
   bool ok = ctx && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1;

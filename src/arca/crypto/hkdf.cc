@@ -9,12 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::crypto {
 namespace {
-
-struct KdfCtxFree {
-  void operator()(EVP_KDF_CTX* ctx) const { EVP_KDF_CTX_free(ctx); }
-};
 
 // OpenSSL's HKDF implementation, fetched from the provider once: a fetch per call would cost
 // more than the derivation itself.
@@ -39,7 +37,7 @@ OSSL_PARAM OctetParam(const char* name, ByteView bytes) {
 bool Derive(int mode, ByteView key, ByteView salt, ByteView info, std::span<uint8_t> out) {
   EVP_KDF* kdf = HkdfAlgorithm();
   if (kdf == nullptr) return false;
-  const std::unique_ptr<EVP_KDF_CTX, KdfCtxFree> ctx(EVP_KDF_CTX_new(kdf));
+  const OpenSslPtr<EVP_KDF_CTX, EVP_KDF_CTX_free> ctx(EVP_KDF_CTX_new(kdf));
   if (!ctx) return false;
   std::string digest = "SHA256";
   std::array<OSSL_PARAM, 6> params{};

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "arca/base/thread_pool.h"
+#include "arca/crypto/openssl_ptr.h"
 
 namespace arca::crypto {
 namespace {
@@ -31,13 +32,9 @@ Block AddBlocks(const Block& counter, uint64_t blocks) {
   return out;
 }
 
-struct CtxFree {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-
 // Writes the keystream from block `counter` on into `out` (any length).
 void Keystream(const Seed& seed, const Block& counter, uint8_t* out, uint64_t size) {
-  std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  OpenSslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free> ctx(EVP_CIPHER_CTX_new());
   int written = 0;
   // Encrypting zeros in counter mode yields the keystream itself.
   std::memset(out, 0, size);

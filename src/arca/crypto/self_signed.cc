@@ -11,21 +11,17 @@
 #include <array>
 #include <memory>
 
+#include "arca/crypto/openssl_ptr.h"
 #include "arca/crypto/os_random.h"
 
 namespace arca::crypto {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>>;
-using OctetPtr =
-    std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>>;
-using ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using X509Ptr = OpenSslPtr<X509, X509_free>;
+using ObjectPtr = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+using OctetPtr = OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
+using ExtensionPtr = OpenSslPtr<X509_EXTENSION, X509_EXTENSION_free>;
+using BnPtr = OpenSslPtr<BIGNUM, BN_free>;
 
 bool AddExtension(X509* cert, const std::string& oid, ByteView value) {
   ObjectPtr object(OBJ_txt2obj(oid.c_str(), 1));

@@ -6,22 +6,17 @@
 #include <string>
 #include <utility>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::crypto {
 namespace {
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }
 
 }  // namespace
 
 SigningKey SigningKey::Generate() {
-  const std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
+  const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
       EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
   EVP_PKEY* key = nullptr;
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &key) != 1) {
@@ -66,7 +61,7 @@ crypto::PublicKey SigningKey::PublicKey() const {
 }
 
 Ed25519Signature SigningKey::Sign(ByteView message) const {
-  const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  const OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   Ed25519Signature signature{};
   size_t size = signature.size();
   // Ed25519 signs the message itself ("one-shot"), hence no digest and EVP_DigestSign.

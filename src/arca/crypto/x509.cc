@@ -12,17 +12,15 @@
 #include <ctime>
 #include <memory>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::crypto {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>>;
+using BioPtr = OpenSslPtr<BIO, BIO_free_all>;
+using StorePtr = OpenSslPtr<X509_STORE, X509_STORE_free>;
+using StoreCtxPtr = OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
+using ObjectPtr = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
 
 struct CertStackFree {
   void operator()(STACK_OF(X509) * stack) const { sk_X509_pop_free(stack, X509_free); }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "arca/crypto/openssl_ptr.h"
+
 namespace arca::tee {
 namespace {
 
@@ -105,13 +107,6 @@ Result<std::array<uint8_t, kScalarSize>> Scalar(ByteView b, size_t at, std::stri
   return out;
 }
 
-struct Asn1IntegerFree {
-  void operator()(ASN1_INTEGER* p) const { ASN1_INTEGER_free(p); }
-};
-struct Asn1StringFree {
-  void operator()(ASN1_STRING* p) const { ASN1_STRING_free(p); }
-};
-
 // An SPL extension: a DER INTEGER 0..255 filling the extension value.
 Result<uint8_t> ReadSpl(const crypto::Certificate& cert, std::string_view oid,
                         std::string_view name) {
@@ -122,7 +117,7 @@ Result<uint8_t> ReadSpl(const crypto::Certificate& cert, std::string_view oid,
   }
   const Bytes& value = *extension;
   const unsigned char* p = value.data();
-  std::unique_ptr<ASN1_INTEGER, Asn1IntegerFree> integer(
+  crypto::OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free> integer(
       d2i_ASN1_INTEGER(nullptr, &p, static_cast<int64_t>(value.size())));
   uint64_t v = 0;
   const bool ok = integer && p == value.data() + value.size() &&
@@ -139,7 +134,7 @@ Result<uint8_t> ReadSpl(const crypto::Certificate& cert, std::string_view oid,
 // A DER string of the given type filling `value`, or nullopt.
 std::optional<Bytes> DerString(const Bytes& value, int type) {
   const unsigned char* p = value.data();
-  std::unique_ptr<ASN1_STRING, Asn1StringFree> str(
+  crypto::OpenSslPtr<ASN1_STRING, ASN1_STRING_free> str(
       type == V_ASN1_IA5STRING
           ? d2i_ASN1_IA5STRING(nullptr, &p, static_cast<int64_t>(value.size()))
           : d2i_ASN1_OCTET_STRING(nullptr, &p, static_cast<int64_t>(value.size())));
