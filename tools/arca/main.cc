@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "arca/base/logging.h"
-#include "attest_command.h"
+#include "arca/cli/attest_command.h"
 
 namespace {
 

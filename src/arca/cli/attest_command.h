@@ -1,6 +1,6 @@
 // `arca attest ...`: attestation by hand, for operators and auditors.
-#ifndef ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
-#define ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
+#ifndef ARCA_CLI_ATTEST_COMMAND_H_
+#define ARCA_CLI_ATTEST_COMMAND_H_
 
 #include <CLI/CLI.hpp>
 
@@ -11,4 +11,4 @@ void AddAttestCommand(CLI::App& app, int* exit_code);
 
 }  // namespace arca::cli
 
-#endif  // ARCA_TOOLS_ARCA_ATTEST_COMMAND_H_
+#endif  // ARCA_CLI_ATTEST_COMMAND_H_

@@ -1,4 +1,4 @@
-#include "attest_command.h"
+#include "arca/cli/attest_command.h"
 
 #include <fmt/format.h>
 
