@@ -1,0 +1,53 @@
+// The node's attested endpoint: every connection is attested TLS (tee/attested_tls.h) in
+// which this node proves itself with its (SIMULATED) TEE, then carries JSON requests.
+//
+// Requests, one JSON message each, answered by one JSON message:
+//   {"op": "status"} -> {"ok": true, "role": "compute", "index": 0, "platform": "sim",
+//                        "simulated": true}
+// Unknown ops get {"ok": false, "error": "..."}. More ops (uploads, jobs) come with the
+// platform.
+#ifndef ARCA_NODE_NODE_SERVER_H_
+#define ARCA_NODE_NODE_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "arca/base/status.h"
+#include "arca/node/node_config.h"
+#include "arca/tee/node_identity.h"
+#include "arca/tee/sim_tee.h"
+
+namespace arca::node {
+
+class NodeServer {
+ public:
+  // Loads the SIMULATED root, measures this program, loads or creates the sealed identity in
+  // the state directory, and listens. Serving starts on a background thread.
+  static Result<std::unique_ptr<NodeServer>> Start(const NodeConfig& config);
+  ~NodeServer();
+  NodeServer(const NodeServer&) = delete;
+  NodeServer& operator=(const NodeServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  const tee::SimTee& tee() const { return tee_; }
+  const tee::NodeIdentity& identity() const { return identity_; }
+
+ private:
+  NodeServer(NodeConfig config, tee::SimTee tee, tee::NodeIdentity identity, int listener,
+             uint16_t port);
+  void Serve();
+  void Handle(int fd);
+
+  NodeConfig config_;
+  tee::SimTee tee_;
+  tee::NodeIdentity identity_;
+  int listener_;
+  uint16_t port_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace arca::node
+
+#endif  // ARCA_NODE_NODE_SERVER_H_

@@ -1,0 +1,64 @@
+// arca-node: one compute party or the dealer (DESIGN.md, "Processes"), on the SIMULATED TEE.
+//
+//   arca-node --config node.json
+//
+// Serves attested TLS on the configured endpoint until SIGINT or SIGTERM.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include "arca/base/logging.h"
+#include "arca/node/node_server.h"
+
+namespace {
+
+int Run(int argc, char** argv) {
+  arca::log::InitLogging();
+  CLI::App app("arca-node: an Arca compute node or dealer (SIMULATED TEE)", "arca-node");
+  std::string config_path;
+  app.add_option("--config", config_path, "Node configuration (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  const arca::Result<arca::node::NodeConfig> config = arca::node::NodeConfig::Load(config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "arca-node: %s\n", config.status().message().c_str());
+    return 1;
+  }
+  arca::Result<std::unique_ptr<arca::node::NodeServer>> server =
+      arca::node::NodeServer::Start(*config);
+  if (!server.ok()) {
+    std::fprintf(stderr, "arca-node: %s\n", server.status().message().c_str());
+    return 1;
+  }
+  std::printf("arca-node %d (%s) listening on %s:%u — SIMULATED TEE: no hardware protection\n",
+              config->index, config->role.c_str(), config->listen.host.c_str(),
+              static_cast<unsigned>((*server)->port()));
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&stop, &signal);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arca-node: internal error: %s\n", e.what());
+  }
+  return 1;
+}
