@@ -1,5 +1,6 @@
 #include "arca/node/node_server.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -82,12 +83,53 @@ NodeServer::~NodeServer() {
 
 void NodeServer::Serve() {
   while (!stopping_) {
+    Reap();
     Result<int> fd = net::AcceptTcp(listener_, std::chrono::milliseconds(100));
-    if (fd.ok()) Handle(*fd);
+    if (!fd.ok()) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_fds_.size() >= kMaxConnections) {
+      log::Warn("node {}: refusing a connection: {} are open already", config_.index,
+                kMaxConnections);
+      ::close(*fd);
+      continue;
+    }
+    // A duplicate of the socket, kept open until the connection ends, so that a stop can
+    // shut the connection down without racing the channel's own close.
+    const int wake = ::dup(*fd);
+    open_fds_.insert(wake);
+    connections_.emplace_back([this, f = *fd, wake] {
+      Handle(f);
+      std::lock_guard<std::mutex> done(mutex_);
+      open_fds_.erase(wake);
+      ::close(wake);
+      finished_.push_back(std::this_thread::get_id());
+    });
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  for (std::thread& t : connections_) t.join();
+}
+
+void NodeServer::Reap() {
+  std::list<std::thread::id> finished;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished.swap(finished_);
+  }
+  for (const std::thread::id id : finished) {
+    for (auto it = connections_.begin(); it != connections_.end(); ++it) {
+      if (it->get_id() == id) {
+        it->join();
+        connections_.erase(it);
+        break;
+      }
+    }
   }
 }
 
-// One connection at a time: attestation, then requests until the client closes.
+// One connection: attestation, then requests until the client closes or the node stops.
 void NodeServer::Handle(int fd) {
   tee::AttestedTlsOptions options;
   options.self =

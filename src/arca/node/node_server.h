@@ -10,7 +10,10 @@
 #define ARCA_NODE_NODE_SERVER_H_
 
 #include <atomic>
+#include <list>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "arca/base/status.h"
@@ -38,6 +41,8 @@ class NodeServer {
              uint16_t port);
   void Serve();
   void Handle(int fd);
+  // Joins the threads of connections that have ended.
+  void Reap();
 
   NodeConfig config_;
   tee::SimTee tee_;
@@ -45,7 +50,15 @@ class NodeServer {
   int listener_;
   uint16_t port_;
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::thread thread_;  // accepts connections
+
+  // Each connection has its own thread, so a slow or idle client delays nobody else. On stop,
+  // their sockets are shut down to wake them.
+  static constexpr size_t kMaxConnections = 64;
+  std::mutex mutex_;
+  std::set<int> open_fds_;               // duplicates of open sockets; guarded by mutex_
+  std::list<std::thread> connections_;   // owned by the accepting thread
+  std::list<std::thread::id> finished_;  // guarded by mutex_
 };
 
 }  // namespace arca::node

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -71,6 +72,24 @@ TEST_F(NodeServerTest, AClientAttestsTheNodeAndAsksItsStatus) {
   ASSERT_TRUE((*channel)->Send(AsBytes(R"({"op": "steal"})")).ok());
   const Bytes refusal = *(*channel)->Receive();
   EXPECT_THAT(std::string(refusal.begin(), refusal.end()), HasSubstr("unknown request op"));
+}
+
+TEST_F(NodeServerTest, AnIdleClientDelaysNobodyAndStopWakesIt) {
+  std::unique_ptr<NodeServer> server = *NodeServer::Start(config_);
+  const tee::Policy policy = PolicyAccepting(ToHex(*MeasureThisProgram(config_)));
+  // An attested client that sends nothing, and a raw TCP connection that never handshakes.
+  Result<std::unique_ptr<tee::AttestedChannel>> idle = Connect(*server, policy);
+  ASSERT_TRUE(idle.ok()) << idle.status().ToString();
+  const int silent = *net::ConnectTcp({"127.0.0.1", server->port()}, std::chrono::seconds(5));
+  Result<std::unique_ptr<tee::AttestedChannel>> busy = Connect(*server, policy);
+  ASSERT_TRUE(busy.ok()) << busy.status().ToString();
+  ASSERT_TRUE((*busy)->Send(AsBytes(R"({"op": "status"})")).ok());
+  EXPECT_TRUE((*busy)->Receive().ok());
+  const auto before = std::chrono::steady_clock::now();
+  // Stopping wakes the idle connections instead of waiting out their 10 s read timeouts.
+  server.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  ::close(silent);
 }
 
 TEST_F(NodeServerTest, AnotherConfigurationIsAnotherMeasurement) {

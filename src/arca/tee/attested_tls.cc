@@ -34,9 +34,9 @@ std::string OpenSslError() {
 }
 
 // Writing to a socket whose peer has gone raises SIGPIPE, which would kill the process;
-// OpenSSL writes with write(2), which cannot be told MSG_NOSIGNAL. So SIGPIPE is blocked in
-// this thread around every call that may write, and a SIGPIPE it raised is consumed, leaving
-// the error (EPIPE) to be reported as a status.
+// OpenSSL writes with write(2), which cannot be told MSG_NOSIGNAL, and any TLS call may write
+// (records, alerts). So SIGPIPE is blocked in this thread around every TLS call, and a SIGPIPE
+// it raised is consumed, leaving the error (EPIPE) to be reported as a status.
 class ScopedSigpipeBlock {
  public:
   ScopedSigpipeBlock() {
@@ -248,6 +248,7 @@ Status AttestedChannel::WriteAll(const uint8_t* data, size_t size) {
 }
 
 Status AttestedChannel::ReadAll(uint8_t* data, size_t size) {
+  const ScopedSigpipeBlock no_sigpipe;  // reading may write too (alerts)
   size_t read = 0;
   while (read < size) {
     size_t n = 0;
