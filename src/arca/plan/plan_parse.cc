@@ -1,0 +1,312 @@
+// Plan::Parse: a plan document into the model of plan.h, each field checked on its own.
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "arca/plan/canonical_json.h"
+#include "arca/plan/fields.h"
+#include "arca/plan/plan.h"
+
+namespace arca::plan {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxPlanNameBytes = 200;
+constexpr size_t kMaxUnionInputs = 64;
+
+constexpr std::array kLevels = {Level::kTee, Level::kDealer2pc, Level::kRep3};
+constexpr std::array kSuppliers = {Supplier::kOwner, Supplier::kConsumer};
+constexpr std::array kOps = {Op::kColumn,        Op::kFilter,      Op::kUnion, Op::kStats,
+                             Op::kTrainLogistic, Op::kTrainLinear, Op::kInfer};
+constexpr std::array kStatistics = {Statistic::kCount,    Statistic::kSum, Statistic::kMean,
+                                    Statistic::kVariance, Statistic::kMin, Statistic::kMax};
+constexpr std::array kMechanisms = {Mechanism::kLaplace, Mechanism::kGaussian};
+
+// `value` (the field `field`) must be the name of one of `values`.
+template <typename Enum, size_t N>
+Result<Enum> EnumValue(const json& value, const Where& where, std::string_view field,
+                       const std::array<Enum, N>& values, std::string_view (*name)(Enum)) {
+  std::string known;
+  for (const Enum candidate : values) {
+    if (value.is_string() && value.get_ref<const std::string&>() == name(candidate)) {
+      return candidate;
+    }
+    known += (known.empty() ? "" : ", ") + std::string(name(candidate));
+  }
+  return where.Error(field, "must be one of " + known);
+}
+
+template <typename Enum, size_t N>
+Result<Enum> EnumField(const json& object, const Where& where, std::string_view field,
+                       const std::array<Enum, N>& values, std::string_view (*name)(Enum),
+                       std::optional<std::type_identity_t<Enum>> fallback = std::nullopt) {
+  const auto it = object.find(field);
+  if (it == object.end()) {
+    if (fallback) return *fallback;
+    return where.Error(field, "is required");
+  }
+  return EnumValue(*it, where, field, values, name);
+}
+
+// A non-empty list of distinct names of `values`, returned in enum order: these lists are sets.
+template <typename Enum, size_t N>
+Result<std::vector<Enum>> EnumSetField(const json& object, const Where& where,
+                                       std::string_view field, const std::array<Enum, N>& values,
+                                       std::string_view (*name)(Enum)) {
+  const auto it = object.find(field);
+  if (it == object.end()) return where.Error(field, "is required");
+  if (!it->is_array() || it->empty() || it->size() > N) {
+    return where.Error(field, "must be a list of 1 to " + std::to_string(N));
+  }
+  std::vector<Enum> out;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const std::string entry = std::string(field) + "[" + std::to_string(i) + "]";
+    ARCA_ASSIGN_OR_RETURN(const Enum value, EnumValue((*it)[i], where, entry, values, name));
+    if (std::find(out.begin(), out.end(), value) != out.end()) {
+      return where.Error(field, "'" + std::string(name(value)) + "' is listed twice");
+    }
+    out.push_back(value);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::vector<std::string>> SortedColumns(const json& object, const Where& where,
+                                               std::string_view field) {
+  ARCA_ASSIGN_OR_RETURN(std::vector<std::string> columns,
+                        ColumnListField(object, where, field, 1, kMaxColumns));
+  std::sort(columns.begin(), columns.end());
+  return columns;
+}
+
+Result<std::map<std::string, DatasetInput>> ParseInputs(const json& plan) {
+  const Where top;
+  const auto it = plan.find("inputs");
+  if (it == plan.end()) return top.Error("inputs", "is required");
+  if (!it->is_object() || it->empty() || it->size() > kMaxInputs) {
+    return top.Error(
+        "inputs", "must be an object of 1 to " + std::to_string(kMaxInputs) + " datasets by name");
+  }
+  std::map<std::string, DatasetInput> inputs;
+  for (const auto& [name, value] : it->items()) {
+    if (!IsName(name)) {
+      return top.Error("inputs", "'" + name.substr(0, 64) + "' is not a dataset name: " +
+                                     "1 to 64 letters, digits, '_', '.' or '-'");
+    }
+    const Where where{"input '" + name + "'", ""};
+    ARCA_RETURN_IF_ERROR(CheckObject(value, where, {"columns", "supplied_by"}));
+    DatasetInput input;
+    ARCA_ASSIGN_OR_RETURN(input.columns, SortedColumns(value, where, "columns"));
+    ARCA_ASSIGN_OR_RETURN(input.supplied_by, EnumField(value, where, "supplied_by", kSuppliers,
+                                                       SupplierName, Supplier::kOwner));
+    inputs.emplace(name, std::move(input));
+  }
+  return inputs;
+}
+
+Result<NodeArgs> ParseColumn(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "dataset", "columns"}));
+  ColumnArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.dataset, NameField(node, where, "dataset"));
+  ARCA_ASSIGN_OR_RETURN(args.columns, SortedColumns(node, where, "columns"));
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseFilter(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "where"}));
+  if (!node.contains("where")) return where.Error("where", "is required");
+  ARCA_ASSIGN_OR_RETURN(Predicate predicate, Predicate::FromJson(node.at("where"), where, "where"));
+  return NodeArgs{FilterArgs{std::move(predicate)}};
+}
+
+Result<NodeArgs> ParseStats(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(
+      CheckObject(node, where, {"id", "op", "inputs", "column", "statistics", "where"}));
+  StatsArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.column, ColumnField(node, where, "column"));
+  ARCA_ASSIGN_OR_RETURN(args.statistics,
+                        EnumSetField(node, where, "statistics", kStatistics, StatisticName));
+  if (node.contains("where")) {
+    ARCA_ASSIGN_OR_RETURN(args.where, Predicate::FromJson(node.at("where"), where, "where"));
+  }
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseTrain(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where,
+                                   {"id", "op", "inputs", "features", "label", "iterations",
+                                    "learning_rate", "l2", "intercept", "store_as"}));
+  TrainArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.features, ColumnListField(node, where, "features", 1, kMaxColumns));
+  ARCA_ASSIGN_OR_RETURN(args.label, ColumnField(node, where, "label"));
+  ARCA_ASSIGN_OR_RETURN(const int64_t iterations,
+                        IntegerField(node, where, "iterations", 1, kMaxIterations));
+  args.iterations = static_cast<int>(iterations);
+  ARCA_ASSIGN_OR_RETURN(args.learning_rate,
+                        NumberField(node, where, "learning_rate",
+                                    Range{.min = 0, .max = kMaxLearningRate, .min_open = true}));
+  ARCA_ASSIGN_OR_RETURN(args.l2,
+                        NumberField(node, where, "l2", Range{.min = 0, .max = kMaxL2}, 0.0));
+  ARCA_ASSIGN_OR_RETURN(args.intercept, BoolField(node, where, "intercept", true));
+  if (node.contains("store_as")) {
+    ARCA_ASSIGN_OR_RETURN(args.store_as, NameField(node, where, "store_as"));
+  }
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseInfer(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "model", "features"}));
+  InferArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.model, NameField(node, where, "model"));
+  ARCA_ASSIGN_OR_RETURN(args.features, ColumnListField(node, where, "features", 1, kMaxColumns));
+  return NodeArgs{std::move(args)};
+}
+
+Result<Node> ParseNode(const json& value, size_t index) {
+  const Where at{"nodes[" + std::to_string(index) + "]", ""};
+  if (!value.is_object()) return InvalidArgumentError(at.context + " must be a JSON object");
+  Node node;
+  ARCA_ASSIGN_OR_RETURN(node.id, NameField(value, at, "id"));
+  ARCA_ASSIGN_OR_RETURN(node.op,
+                        EnumField(value, Where{"node '" + node.id + "'", ""}, "op", kOps, OpName));
+  const Where where{node.Describe(), ""};
+  switch (node.op) {
+    case Op::kColumn: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseColumn(value, where));
+      return node;  // a source: no "inputs"
+    }
+    case Op::kUnion: {
+      ARCA_RETURN_IF_ERROR(CheckObject(value, where, {"id", "op", "inputs"}));
+      ARCA_ASSIGN_OR_RETURN(node.inputs, NameListField(value, where, "inputs", 2, kMaxUnionInputs));
+      node.args = UnionArgs{};
+      return node;
+    }
+    case Op::kFilter: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseFilter(value, where));
+      break;
+    }
+    case Op::kStats: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseStats(value, where));
+      break;
+    }
+    case Op::kTrainLogistic:
+    case Op::kTrainLinear: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseTrain(value, where));
+      break;
+    }
+    case Op::kInfer: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseInfer(value, where));
+      break;
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(node.inputs, NameListField(value, where, "inputs", 1, 1));
+  return node;
+}
+
+Result<Noise> ParseNoise(const json& value, const Where& output) {
+  const Where where = output.Inside("noise");
+  ARCA_RETURN_IF_ERROR(CheckObject(value, where, {"mechanism", "epsilon", "delta", "sensitivity"}));
+  Noise noise;
+  ARCA_ASSIGN_OR_RETURN(noise.mechanism,
+                        EnumField(value, where, "mechanism", kMechanisms, MechanismName));
+  ARCA_ASSIGN_OR_RETURN(noise.sensitivity, NumberField(value, where, "sensitivity",
+                                                       Range{.min = 0, .min_open = true}));
+  if (noise.mechanism == Mechanism::kLaplace) {
+    ARCA_ASSIGN_OR_RETURN(noise.epsilon,
+                          NumberField(value, where, "epsilon", Range{.min = 0, .min_open = true}));
+    const auto delta = value.find("delta");
+    if (delta != value.end() && !(delta->is_number() && delta->get<double>() == 0)) {
+      return where.Error("delta", "must be 0 or absent: the laplace mechanism gives pure ε-DP");
+    }
+    return noise;
+  }
+  // The classic Gaussian calibration, σ = sensitivity · sqrt(2 ln(1.25/δ)) / ε, holds for ε < 1
+  // only (Dwork & Roth, "The Algorithmic Foundations of Differential Privacy", Theorem A.1).
+  ARCA_ASSIGN_OR_RETURN(noise.epsilon,
+                        NumberField(value, where, "epsilon",
+                                    Range{.min = 0, .max = 1, .min_open = true, .max_open = true}));
+  ARCA_ASSIGN_OR_RETURN(noise.delta,
+                        NumberField(value, where, "delta",
+                                    Range{.min = 0, .max = 1, .min_open = true, .max_open = true}));
+  return noise;
+}
+
+Result<Output> ParseOutput(const json& value, size_t index) {
+  const Where at{"outputs[" + std::to_string(index) + "]", ""};
+  if (!value.is_object()) return InvalidArgumentError(at.context + " must be a JSON object");
+  Output output;
+  ARCA_ASSIGN_OR_RETURN(output.name, NameField(value, at, "name"));
+  const Where where{"output '" + output.name + "'", ""};
+  ARCA_RETURN_IF_ERROR(CheckObject(value, where, {"name", "node", "recipients", "noise"}));
+  ARCA_ASSIGN_OR_RETURN(output.node, NameField(value, where, "node"));
+  ARCA_ASSIGN_OR_RETURN(output.recipients,
+                        NameListField(value, where, "recipients", 1, kMaxRecipients));
+  std::sort(output.recipients.begin(), output.recipients.end());
+  if (value.contains("noise")) {
+    ARCA_ASSIGN_OR_RETURN(output.noise, ParseNoise(value.at("noise"), where));
+  }
+  return output;
+}
+
+Result<const json*> ListField(const json& plan, std::string_view field, size_t max_size) {
+  const auto it = plan.find(field);
+  if (it == plan.end()) return Where{}.Error(field, "is required");
+  if (!it->is_array() || it->empty() || it->size() > max_size) {
+    return Where{}.Error(field, "must be a list of 1 to " + std::to_string(max_size));
+  }
+  return &*it;
+}
+
+Result<Plan> FromJson(const json& document) {
+  const Where top;
+  ARCA_RETURN_IF_ERROR(CheckObject(
+      document, top, {"version", "name", "inputs", "nodes", "outputs", "levels", "fixed_point"}));
+  const auto version = document.find("version");
+  if (version == document.end()) return top.Error("version", "is required");
+  if (!version->is_number() || version->get<double>() != kPlanVersion) {
+    return top.Error("version", "must be 1, the version of the plan language this Arca reads");
+  }
+  Plan plan;
+  ARCA_ASSIGN_OR_RETURN(plan.name, TextField(document, top, "name", kMaxPlanNameBytes));
+  ARCA_ASSIGN_OR_RETURN(plan.inputs, ParseInputs(document));
+  ARCA_ASSIGN_OR_RETURN(const json* nodes, ListField(document, "nodes", kMaxNodes));
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    ARCA_ASSIGN_OR_RETURN(Node node, ParseNode((*nodes)[i], i));
+    plan.nodes.push_back(std::move(node));
+  }
+  ARCA_ASSIGN_OR_RETURN(const json* outputs, ListField(document, "outputs", kMaxOutputs));
+  for (size_t i = 0; i < outputs->size(); ++i) {
+    ARCA_ASSIGN_OR_RETURN(Output output, ParseOutput((*outputs)[i], i));
+    plan.outputs.push_back(std::move(output));
+  }
+  ARCA_ASSIGN_OR_RETURN(plan.levels, EnumSetField(document, top, "levels", kLevels, LevelName));
+  if (document.contains("fixed_point")) {
+    const Where where = top.Inside("fixed_point");
+    ARCA_RETURN_IF_ERROR(CheckObject(document.at("fixed_point"), where, {"fractional_bits"}));
+    ARCA_ASSIGN_OR_RETURN(
+        const int64_t bits,
+        IntegerField(document.at("fixed_point"), where, "fractional_bits", kMinFractionalBits,
+                     kMaxFractionalBits, kDefaultFractionalBits));
+    plan.fractional_bits = static_cast<int>(bits);
+  }
+  return plan;
+}
+
+}  // namespace
+
+Result<Plan> Plan::Parse(std::string_view json_text) {
+  if (json_text.size() > kMaxPlanBytes) {
+    return InvalidArgumentError("a plan is at most " + std::to_string(kMaxPlanBytes) +
+                                " bytes; this one has " + std::to_string(json_text.size()));
+  }
+  ARCA_ASSIGN_OR_RETURN(const json document, ParseStrictJson(json_text));
+  return FromJson(document);
+}
+
+}  // namespace arca::plan
