@@ -1,0 +1,152 @@
+#include "arca/coord/schema.h"
+
+#include <array>
+
+namespace arca::coord {
+namespace {
+
+// Tables are STRICT (types are enforced, not just advisory). Times are ISO 8601 UTC text,
+// hashes lower-case hex, keys raw bytes. Nothing holds data values or shares: datasets and
+// results are rows of (node, location, SHA-256 of the ciphertext there).
+constexpr std::string_view kTables = R"sql(
+CREATE TABLE parties (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('owner', 'code', 'consumer', 'platform')),
+  public_key   BLOB NOT NULL CHECK (length(public_key) = 32),
+  created_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE nodes (
+  id            TEXT PRIMARY KEY,
+  role          TEXT NOT NULL CHECK (role IN ('compute', 'dealer')),
+  endpoint      TEXT NOT NULL,
+  status        TEXT NOT NULL
+                CHECK (status IN ('registered', 'attested', 'rejected', 'offline')),
+  evidence      BLOB NOT NULL,
+  attestation   TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE datasets (
+  name       TEXT NOT NULL,
+  version    INTEGER NOT NULL CHECK (version >= 1),
+  owner      TEXT NOT NULL REFERENCES parties (id),
+  schema     TEXT NOT NULL,
+  row_count  INTEGER NOT NULL CHECK (row_count >= 0),
+  withdrawn  INTEGER NOT NULL CHECK (withdrawn IN (0, 1)),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+) STRICT;
+
+CREATE TABLE dataset_locations (
+  dataset_name    TEXT NOT NULL,
+  dataset_version INTEGER NOT NULL,
+  node_id         TEXT NOT NULL REFERENCES nodes (id),
+  location        TEXT NOT NULL,
+  sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+  PRIMARY KEY (dataset_name, dataset_version, node_id),
+  FOREIGN KEY (dataset_name, dataset_version) REFERENCES datasets (name, version)
+) STRICT;
+
+CREATE TABLE plans (
+  hash           TEXT PRIMARY KEY CHECK (length(hash) = 64),
+  submitter      TEXT NOT NULL REFERENCES parties (id),
+  canonical_json TEXT NOT NULL,
+  submitted_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE approvals (
+  id         INTEGER PRIMARY KEY,
+  plan_hash  TEXT NOT NULL REFERENCES plans (hash),
+  dataset    TEXT NOT NULL,
+  owner      TEXT NOT NULL REFERENCES parties (id),
+  levels     TEXT NOT NULL,
+  rules      TEXT NOT NULL,
+  revoked    INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+) STRICT;
+
+CREATE TABLE approval_consumers (
+  approval_id INTEGER NOT NULL REFERENCES approvals (id),
+  consumer    TEXT NOT NULL REFERENCES parties (id),
+  PRIMARY KEY (approval_id, consumer)
+) STRICT;
+
+CREATE TABLE jobs (
+  id          INTEGER PRIMARY KEY,
+  plan_hash   TEXT NOT NULL REFERENCES plans (hash),
+  consumer    TEXT NOT NULL REFERENCES parties (id),
+  level       TEXT NOT NULL CHECK (level IN ('tee', 'dealer2pc', 'rep3')),
+  result_key  BLOB NOT NULL CHECK (length(result_key) = 32),
+  status      TEXT NOT NULL
+              CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
+  progress    REAL NOT NULL CHECK (progress BETWEEN 0 AND 1),
+  error       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  started_at  TEXT,
+  finished_at TEXT
+) STRICT;
+
+CREATE TABLE results (
+  job_id     INTEGER PRIMARY KEY REFERENCES jobs (id),
+  receipt    TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE result_locations (
+  job_id   INTEGER NOT NULL REFERENCES results (job_id),
+  node_id  TEXT NOT NULL REFERENCES nodes (id),
+  location TEXT NOT NULL,
+  sha256   TEXT NOT NULL CHECK (length(sha256) = 64),
+  PRIMARY KEY (job_id, node_id)
+) STRICT;
+
+CREATE TABLE audit_log (
+  seq          INTEGER PRIMARY KEY,
+  time         TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  subject_hash TEXT NOT NULL,
+  details      TEXT NOT NULL,
+  prev_hash    TEXT NOT NULL,
+  entry_hash   TEXT NOT NULL
+) STRICT;
+)sql";
+
+// Lookups the API makes on every request, and a guard that makes the audit log append-only for
+// every client of the file (the chain still detects edits made by removing the guard).
+constexpr std::string_view kIndexesAndAuditGuard = R"sql(
+CREATE INDEX datasets_by_owner ON datasets (owner);
+CREATE INDEX approvals_by_plan_dataset ON approvals (plan_hash, dataset);
+CREATE INDEX jobs_by_consumer ON jobs (consumer);
+CREATE INDEX jobs_by_plan ON jobs (plan_hash);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+)sql";
+
+constexpr std::array<Migration, 2> kSteps = {{
+    {.version = 1,
+     .name = "parties, nodes, datasets, plans, approvals, jobs, results, audit log",
+     .sql = kTables},
+    {.version = 2,
+     .name = "lookup indexes; audit_log refuses UPDATE and DELETE",
+     .sql = kIndexesAndAuditGuard},
+}};
+
+}  // namespace
+
+std::span<const Migration> CoordinatorSchema() { return kSteps; }
+
+}  // namespace arca::coord
