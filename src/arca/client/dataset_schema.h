@@ -56,7 +56,8 @@ struct DatasetSchema {
   static Result<DatasetSchema> Parse(std::string_view json_text);
 
   // The schema as canonical JSON: no whitespace, keys sorted, only the fields that are set.
-  // Two files that parse to the same schema give the same text.
+  // Two files that parse to the same schema give the same text. Names and categories must be
+  // valid UTF-8, as Parse guarantees (the JSON writer refuses anything else).
   std::string CanonicalJson() const;
   // SHA-256 of CanonicalJson(): the schema hash that share files and the coordinator carry.
   crypto::Sha256Digest Hash() const;
