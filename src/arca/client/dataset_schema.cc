@@ -27,11 +27,8 @@ bool HasControlCharacter(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-Result<ColumnType> ParseColumnType(std::string_view name) {
-  for (ColumnType type : {ColumnType::kInteger, ColumnType::kDecimal, ColumnType::kBoolean,
-                          ColumnType::kCategorical}) {
-    if (name == ColumnTypeName(type)) return type;
-  }
+Result<ColumnType> ParseType(std::string_view name) {
+  if (Result<ColumnType> type = plan::ParseColumnType(name); type.ok()) return type;
   return InvalidArgumentError(fmt::format(
       "'type' must be integer, decimal, boolean or categorical, not {}", QuoteCell(name)));
 }
@@ -79,7 +76,7 @@ Status ParseColumnFields(const json& node, Column& column) {
   if (!node.contains("type") || !node["type"].is_string()) {
     return InvalidArgumentError("'type' is required: integer, decimal, boolean or categorical");
   }
-  ARCA_ASSIGN_OR_RETURN(column.type, ParseColumnType(node["type"].get<std::string>()));
+  ARCA_ASSIGN_OR_RETURN(column.type, ParseType(node["type"].get<std::string>()));
   const bool numeric = column.type == ColumnType::kInteger || column.type == ColumnType::kDecimal;
   if (column.type == ColumnType::kCategorical) {
     if (!node.contains("categories")) {
@@ -209,20 +206,6 @@ Result<uint64_t> EncodeCategory(const Column& column, std::string_view text) {
 }
 
 }  // namespace
-
-std::string_view ColumnTypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kInteger:
-      return "integer";
-    case ColumnType::kDecimal:
-      return "decimal";
-    case ColumnType::kBoolean:
-      return "boolean";
-    case ColumnType::kCategorical:
-      return "categorical";
-  }
-  return "unknown";
-}
 
 Result<DatasetSchema> DatasetSchema::Parse(std::string_view json_text) {
   json root;

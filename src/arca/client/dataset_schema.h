@@ -29,13 +29,13 @@
 
 #include "arca/base/status.h"
 #include "arca/crypto/hash.h"
+#include "arca/plan/validate.h"
 
 namespace arca::client {
 
-enum class ColumnType { kInteger, kDecimal, kBoolean, kCategorical };
-
-// "integer", "decimal", "boolean" or "categorical".
-std::string_view ColumnTypeName(ColumnType type);
+// The column types are the plan language's (one vocabulary for schemas and plans).
+using plan::ColumnType;
+using plan::ColumnTypeName;
 
 // Integer cells must lie strictly between -2^62 and 2^62.
 inline constexpr int64_t kIntegerLimit = int64_t{1} << 62;

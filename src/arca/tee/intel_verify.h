@@ -25,6 +25,12 @@
 
 namespace arca::tee::intel {
 
+// A fixed-size quote field as the claims' Bytes.
+template <size_t N>
+Bytes ToBytes(const std::array<uint8_t, N>& field) {
+  return Bytes(field.begin(), field.end());
+}
+
 // A quote whose signatures all verify up to a pinned root (steps 1 to 5).
 struct AuthenticatedQuote {
   Quote quote;

@@ -8,15 +8,6 @@
 #include "arca/tee/verifier.h"
 
 namespace arca::tee {
-namespace {
-
-template <size_t N>
-Bytes ToBytes(const std::array<uint8_t, N>& a) {
-  return Bytes(a.begin(), a.end());
-}
-
-}  // namespace
-
 Result<Claims> VerifySgx(const VerifyInputs& in) {
   ARCA_ASSIGN_OR_RETURN(const intel::AuthenticatedQuote quote,
                         intel::AuthenticateQuote(in, intel::kTeeTypeSgx));
@@ -25,13 +16,13 @@ Result<Claims> VerifySgx(const VerifyInputs& in) {
 
   Claims c = intel::CommonClaims(quote, verdict);
   c.platform = Platform::kSgx;
-  c.measurement = ToBytes(enclave.mr_enclave);
-  c.measurements["mrsigner"] = ToBytes(enclave.mr_signer);
-  c.measurements["attributes"] = ToBytes(enclave.attributes);
-  c.measurements["miscselect"] = ToBytes(enclave.misc_select);
-  c.measurements["config_id"] = ToBytes(enclave.config_id);
-  c.measurements["isv_ext_prod_id"] = ToBytes(enclave.isv_ext_prod_id);
-  c.measurements["isv_family_id"] = ToBytes(enclave.isv_family_id);
+  c.measurement = intel::ToBytes(enclave.mr_enclave);
+  c.measurements["mrsigner"] = intel::ToBytes(enclave.mr_signer);
+  c.measurements["attributes"] = intel::ToBytes(enclave.attributes);
+  c.measurements["miscselect"] = intel::ToBytes(enclave.misc_select);
+  c.measurements["config_id"] = intel::ToBytes(enclave.config_id);
+  c.measurements["isv_ext_prod_id"] = intel::ToBytes(enclave.isv_ext_prod_id);
+  c.measurements["isv_family_id"] = intel::ToBytes(enclave.isv_family_id);
   c.tcb["isv_svn"] = enclave.isv_svn;
   c.tcb["isv_prod_id"] = enclave.isv_prod_id;
   c.tcb["config_svn"] = enclave.config_svn;
@@ -39,7 +30,7 @@ Result<Claims> VerifySgx(const VerifyInputs& in) {
     c.tcb[fmt::format("cpu_svn.{}", i)] = enclave.cpu_svn[i];
   }
   c.debug = (enclave.attributes[0] & 0x02) != 0;  // ATTRIBUTES.DEBUG
-  c.report_data = ToBytes(enclave.report_data);
+  c.report_data = intel::ToBytes(enclave.report_data);
   return c;
 }
 

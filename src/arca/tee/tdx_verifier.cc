@@ -8,15 +8,6 @@
 #include "arca/tee/verifier.h"
 
 namespace arca::tee {
-namespace {
-
-template <size_t N>
-Bytes ToBytes(const std::array<uint8_t, N>& a) {
-  return Bytes(a.begin(), a.end());
-}
-
-}  // namespace
-
 Result<Claims> VerifyTdx(const VerifyInputs& in) {
   ARCA_ASSIGN_OR_RETURN(const intel::AuthenticatedQuote quote,
                         intel::AuthenticateQuote(in, intel::kTeeTypeTdx));
@@ -25,18 +16,18 @@ Result<Claims> VerifyTdx(const VerifyInputs& in) {
 
   Claims c = intel::CommonClaims(quote, verdict);
   c.platform = Platform::kTdx;
-  c.measurement = ToBytes(td.mr_td);
+  c.measurement = intel::ToBytes(td.mr_td);
   for (size_t i = 0; i < td.rtmr.size(); ++i) {
-    c.measurements[fmt::format("rtmr{}", i)] = ToBytes(td.rtmr[i]);
+    c.measurements[fmt::format("rtmr{}", i)] = intel::ToBytes(td.rtmr[i]);
   }
-  c.measurements["mrconfigid"] = ToBytes(td.mr_config_id);
-  c.measurements["mrowner"] = ToBytes(td.mr_owner);
-  c.measurements["mrownerconfig"] = ToBytes(td.mr_owner_config);
-  c.measurements["mrseam"] = ToBytes(td.mr_seam);
-  c.measurements["mrsignerseam"] = ToBytes(td.mr_signer_seam);
-  c.measurements["td_attributes"] = ToBytes(td.td_attributes);
-  c.measurements["xfam"] = ToBytes(td.xfam);
-  if (td.mr_service_td) c.measurements["mrservicetd"] = ToBytes(*td.mr_service_td);
+  c.measurements["mrconfigid"] = intel::ToBytes(td.mr_config_id);
+  c.measurements["mrowner"] = intel::ToBytes(td.mr_owner);
+  c.measurements["mrownerconfig"] = intel::ToBytes(td.mr_owner_config);
+  c.measurements["mrseam"] = intel::ToBytes(td.mr_seam);
+  c.measurements["mrsignerseam"] = intel::ToBytes(td.mr_signer_seam);
+  c.measurements["td_attributes"] = intel::ToBytes(td.td_attributes);
+  c.measurements["xfam"] = intel::ToBytes(td.xfam);
+  if (td.mr_service_td) c.measurements["mrservicetd"] = intel::ToBytes(*td.mr_service_td);
   for (size_t i = 0; i < td.tee_tcb_svn.size(); ++i) {
     c.tcb[fmt::format("tee_tcb_svn.{}", i)] = td.tee_tcb_svn[i];
   }
@@ -46,7 +37,7 @@ Result<Claims> VerifyTdx(const VerifyInputs& in) {
     }
   }
   c.debug = (td.td_attributes[0] & 0x01) != 0;  // TUD.DEBUG
-  c.report_data = ToBytes(td.report_data);
+  c.report_data = intel::ToBytes(td.report_data);
   return c;
 }
 
