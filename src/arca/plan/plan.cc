@@ -35,6 +35,7 @@ void WriteArgs(const TrainArgs& args, json& out) {
   out["learning_rate"] = args.learning_rate;
   out["l2"] = args.l2;
   out["intercept"] = args.intercept;
+  out["standardize"] = args.standardize;
   if (args.store_as) out["store_as"] = *args.store_as;
 }
 void WriteArgs(const InferArgs& args, json& out) {

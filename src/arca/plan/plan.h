@@ -103,6 +103,10 @@ struct TrainArgs {
   double learning_rate = 0;
   double l2 = 0;
   bool intercept = true;
+  // Train on features scaled to mean 0 and variance 1 over the selected rows (mean and
+  // variance computed in MPC); the model is then expressed on the unscaled features, so it
+  // applies to raw rows like any other.
+  bool standardize = false;
   std::optional<std::string> store_as;
   bool operator==(const TrainArgs&) const = default;
 };

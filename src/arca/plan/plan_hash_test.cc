@@ -93,7 +93,8 @@ TEST(PlanHashTest, SpellingDoesNotChangeTheHash) {
       {"columns": ["mean_radius", "malignant", "mean_texture", "mean_smoothness"],
        "dataset": "hospital_b", "op": "column", "id": "b"},
       {"inputs": ["a", "b"], "op": "union", "id": "patients"},
-      {"store_as": "malignancy-risk-v1", "intercept": true, "l2": 1e-2, "learning_rate": 0.50,
+      {"store_as": "malignancy-risk-v1", "intercept": true, "standardize": true, "l2": 1e-2,
+       "learning_rate": 0.50,
        "iterations": 2e2, "label": "malignant", "inputs": ["patients"],
        "features": ["mean_radius", "mean_texture", "mean_smoothness"],
        "op": "train_logistic", "id": "model"}],
@@ -132,6 +133,7 @@ TEST(PlanHashTest, EverySemanticChangeChangesTheHash) {
       model([](json& p) { p["nodes"][3]["learning_rate"] = 0.25; }),
       model([](json& p) { p["nodes"][3]["l2"] = 0; }),
       model([](json& p) { p["nodes"][3]["intercept"] = false; }),
+      model([](json& p) { p["nodes"][3]["standardize"] = false; }),
       model([](json& p) {  // the order of features is the order of the weights
         p["nodes"][3]["features"] = {"mean_texture", "mean_radius", "mean_smoothness"};
       }),

@@ -139,9 +139,10 @@ Result<NodeArgs> ParseStats(const json& node, const Where& where) {
 }
 
 Result<NodeArgs> ParseTrain(const json& node, const Where& where) {
-  ARCA_RETURN_IF_ERROR(CheckObject(node, where,
-                                   {"id", "op", "inputs", "features", "label", "iterations",
-                                    "learning_rate", "l2", "intercept", "store_as"}));
+  ARCA_RETURN_IF_ERROR(
+      CheckObject(node, where,
+                  {"id", "op", "inputs", "features", "label", "iterations", "learning_rate", "l2",
+                   "intercept", "standardize", "store_as"}));
   TrainArgs args;
   ARCA_ASSIGN_OR_RETURN(args.features, ColumnListField(node, where, "features", 1, kMaxColumns));
   ARCA_ASSIGN_OR_RETURN(args.label, ColumnField(node, where, "label"));
@@ -154,6 +155,7 @@ Result<NodeArgs> ParseTrain(const json& node, const Where& where) {
   ARCA_ASSIGN_OR_RETURN(args.l2,
                         NumberField(node, where, "l2", Range{.min = 0, .max = kMaxL2}, 0.0));
   ARCA_ASSIGN_OR_RETURN(args.intercept, BoolField(node, where, "intercept", true));
+  ARCA_ASSIGN_OR_RETURN(args.standardize, BoolField(node, where, "standardize", false));
   if (node.contains("store_as")) {
     ARCA_ASSIGN_OR_RETURN(args.store_as, NameField(node, where, "store_as"));
   }

@@ -84,6 +84,7 @@ TEST(PlanTest, ParsesTheTrainingExampleWithItsDefaults) {
   EXPECT_EQ(train.learning_rate, 0.5);
   EXPECT_EQ(train.l2, 0.01);
   EXPECT_TRUE(train.intercept);  // default
+  EXPECT_TRUE(train.standardize);
   EXPECT_EQ(train.store_as, "malignancy-risk-v1");
   EXPECT_THAT(plan.levels, ElementsAre(Level::kTee, Level::kDealer2pc, Level::kRep3));
   EXPECT_EQ(plan.fractional_bits, kDefaultFractionalBits);  // no "fixed_point"
@@ -106,6 +107,14 @@ TEST(PlanTest, NormalFormWritesDefaultsAndParsesBack) {
   const json model = ParseExample("insurer_model.json").ToJson();
   EXPECT_EQ(model["inputs"]["hospital_a"]["supplied_by"], "owner");
   EXPECT_EQ(model["nodes"][3]["intercept"], true);
+  EXPECT_EQ(model["nodes"][3]["standardize"], true);
+
+  json unscaled = json::parse(ReadExample("insurer_model.json"));
+  unscaled["nodes"][3].erase("standardize");
+  Result<Plan> plan = Plan::Parse(unscaled.dump());
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_FALSE(std::get<TrainArgs>(plan->nodes[3].args).standardize);  // default
+  EXPECT_EQ(plan->ToJson()["nodes"][3]["standardize"], false);
   EXPECT_FALSE(model["nodes"][0].contains("inputs"));  // a column node reads a dataset
 }
 
@@ -130,11 +139,14 @@ TEST(PlanTest, ErrorsNameTheNodeAndTheField) {
               HasSubstr("field 'features[1]': must be a column name"));
   EXPECT_THAT(ModelError([](json& p) { p["nodes"][3]["features"][1] = "mean_radius"; }),
               HasSubstr("field 'features': 'mean_radius' is listed twice"));
+  EXPECT_THAT(ModelError([](json& p) { p["nodes"][3]["standardize"] = "yes"; }),
+              HasSubstr("field 'standardize': must be true or false"));
   EXPECT_THAT(ModelError([](json& p) { p["nodes"][3]["store_as"] = "risk model"; }),
               HasSubstr("field 'store_as': must be a name"));
-  EXPECT_EQ(ModelError([](json& p) { p["nodes"][3]["batch_size"] = 32; }),
-            "node 'model' (train_logistic): field 'batch_size': unknown field (known: id, op, "
-            "inputs, features, label, iterations, learning_rate, l2, intercept, store_as)");
+  EXPECT_EQ(
+      ModelError([](json& p) { p["nodes"][3]["batch_size"] = 32; }),
+      "node 'model' (train_logistic): field 'batch_size': unknown field (known: id, op, "
+      "inputs, features, label, iterations, learning_rate, l2, intercept, standardize, store_as)");
   EXPECT_THAT(ModelError([](json& p) { p["nodes"][3]["op"] = "train_forest"; }),
               HasSubstr("node 'model': field 'op': must be one of column, filter, union, stats, "
                         "train_logistic, train_linear, infer"));
