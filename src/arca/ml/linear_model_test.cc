@@ -47,7 +47,8 @@ Data MakeData(ModelKind kind, int64_t n, int64_t d, uint64_t seed) {
     }
     double label =
         kind == ModelKind::kLogistic
-            ? (std::uniform_real_distribution<double>(0, 1)(rng) < 1 / (1 + std::exp(-z)))
+            ? (std::uniform_real_distribution<double>(0, 1)(rng) < 1 / (1 + std::exp(-z)) ? 1.0
+                                                                                          : 0.0)
             : z + 0.1 * normal(rng);
     if (!selected) label = kind == ModelKind::kLogistic ? 1 - std::round(label) : -100;
     data.y.push_back(Round(label));
@@ -163,7 +164,7 @@ void ExpectMatchesFloat(ProtocolKind kind, ModelKind model, bool intercept, doub
   }
   std::printf("  %-9s %-8s intercept=%d l2=%.2f worst weight error %.2e (%.0f ulp)\n",
               std::string(mpc::ProtocolKindName(kind)).c_str(),
-              std::string(ModelKindName(model)).c_str(), intercept, l2, worst,
+              std::string(ModelKindName(model)).c_str(), intercept ? 1 : 0, l2, worst,
               std::ldexp(worst, kF));
   // The model's predictions against double-precision predictions of the same weights.
   const std::vector<double> reference = FloatPredict(data, model, intercept, trained->weights);

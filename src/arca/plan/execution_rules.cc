@@ -69,6 +69,21 @@ MinRows MinRowsOf(const std::set<std::string>& sources,
   return out;
 }
 
+namespace {
+
+Status TooFewRows(const MinRows& minimum, const std::string& what) {
+  std::string datasets;
+  for (const std::string& d : minimum.datasets) {
+    datasets += (datasets.empty() ? "'" : ", '") + d + "'";
+  }
+  return PermissionDeniedError(
+      fmt::format("{} would rest on fewer than {} rows, the minimum that the owner of {} set; "
+                  "nothing was released",
+                  what, minimum.rows, datasets));
+}
+
+}  // namespace
+
 Status CheckMinRows(mpc::Protocol& p, const mpc::Shared& count, const MinRows& minimum,
                     const std::string& what) {
   if (minimum.rows <= 0) return OkStatus();
@@ -78,16 +93,11 @@ Status CheckMinRows(mpc::Protocol& p, const mpc::Shared& count, const MinRows& m
       p.LessThanPublic(count, mpc::RingTensor::FromValues(mpc::Shape{1},
                                                           {static_cast<uint64_t>(minimum.rows)})));
   ARCA_ASSIGN_OR_RETURN(mpc::RingTensor opened, p.Reveal(below));
-  if (opened[0] != 0) {
-    std::string datasets;
-    for (const std::string& d : minimum.datasets)
-      datasets += (datasets.empty() ? "'" : ", '") + d + "'";
-    return PermissionDeniedError(fmt::format(
-        "{} would rest on fewer than {} rows, the minimum that the owner of {} set; nothing "
-        "was released",
-        what, minimum.rows, datasets));
-  }
-  return OkStatus();
+  return opened[0] != 0 ? TooFewRows(minimum, what) : OkStatus();
+}
+
+Status CheckMinRows(int64_t rows, const MinRows& minimum, const std::string& what) {
+  return rows < minimum.rows ? TooFewRows(minimum, what) : OkStatus();
 }
 
 }  // namespace arca::plan

@@ -44,6 +44,8 @@ MinRows MinRowsOf(const std::set<std::string>& sources,
 // and the minimum, never the count.
 Status CheckMinRows(mpc::Protocol& p, const mpc::Shared& count, const MinRows& minimum,
                     const std::string& what);
+// The same for rows that no filter narrowed, whose number is public: no protocol step.
+Status CheckMinRows(int64_t rows, const MinRows& minimum, const std::string& what);
 
 }  // namespace arca::plan
 

@@ -221,6 +221,14 @@ class Runner {
     return "its result";
   }
 
+  // The owners' min_rows for what node `i` releases: on the secret count of selected rows, or,
+  // where no filter narrowed them, on the public number of rows.
+  Status CheckRows(size_t i, const Shared& count, bool filtered, int64_t rows) {
+    const MinRows minimum = MinRowsOf(sources_[i], inputs_.rules);
+    if (!filtered) return CheckMinRows(rows, minimum, Released(i));
+    return CheckMinRows(p_, count, minimum, Released(i));
+  }
+
   Result<NodeValue> Stats(size_t i, const StatsArgs& args) {
     ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(plan_.nodes[i], 0));
     ARCA_ASSIGN_OR_RETURN(const TableColumn* column, ColumnOf(*table, args.column, "column"));
@@ -233,8 +241,7 @@ class Runner {
       filtered = true;
     }
     ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(selection, -1));
-    ARCA_RETURN_IF_ERROR(
-        CheckMinRows(p_, count, MinRowsOf(sources_[i], inputs_.rules), Released(i)));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, filtered, table->rows));
     return AsNodeValue(
         ComputeStatistics(fp_, args.statistics, *column, selection, filtered, count));
   }
@@ -245,8 +252,7 @@ class Runner {
     ARCA_ASSIGN_OR_RETURN(Shared features, Matrix(*table, args.features));
     ARCA_ASSIGN_OR_RETURN(const TableColumn* label, ColumnOf(*table, args.label, "label"));
     ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table->selection, -1));
-    ARCA_RETURN_IF_ERROR(
-        CheckMinRows(p_, count, MinRowsOf(sources_[i], inputs_.rules), Released(i)));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, table->filtered, table->rows));
     ml::TrainOptions options;
     options.kind =
         node.op == Op::kTrainLogistic ? ml::ModelKind::kLogistic : ml::ModelKind::kLinear;

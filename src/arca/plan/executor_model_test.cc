@@ -92,6 +92,7 @@ Rows RowsOf(const Datasets& data, const std::vector<std::string>& features,
   for (const auto& [name, d] : data) {
     for (size_t i = 0; i < static_cast<size_t>(d.rows()); ++i) {
       std::vector<double> x;
+      x.reserve(features.size());
       for (const std::string& f : features) x.push_back(d.Uploaded(f, i));
       rows.x.push_back(std::move(x));
       if (!label.empty()) rows.y.push_back(d.columns.at(label).values[i]);
@@ -111,6 +112,7 @@ TEST_P(ExecutorModelTest, TheInsurerModelTrainsAndItsStoredCopyScoresApplicants)
                               {"hospital_b", Patients(rng, 120, true)}};
   const PlanRun trained = RunPlan(kind, *train_plan, hospitals);
   for (const Status& s : trained.statuses) ASSERT_TRUE(s.ok()) << s.ToString();
+  testing::PrintTraffic("insurer_model", kind, trained);
 
   // The plan: 200 iterations, learning rate 0.5, l2 0.01, an intercept.
   const std::vector<double> want =
@@ -139,6 +141,7 @@ TEST_P(ExecutorModelTest, TheInsurerModelTrainsAndItsStoredCopyScoresApplicants)
   const Datasets applicants = {{"applicants", Patients(rng, 30, false)}};
   const PlanRun scored = RunPlan(kind, *infer_plan, applicants, {}, stored);
   for (const Status& s : scored.statuses) ASSERT_TRUE(s.ok()) << s.ToString();
+  testing::PrintTraffic("insurer_infer", kind, scored);
   const testing::Released& risk = scored.outputs.at("risk");
   const Rows rows = RowsOf(applicants, kFeatures, "");
   ASSERT_EQ(risk.values.size(), rows.x.size());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 
@@ -39,7 +40,9 @@ double VarianceTolerance(double variance) { return 1e-4 + std::ldexp(variance, 2
 constexpr double kExtremeTolerance = 1.5 * kUlp;
 
 struct Summary {
-  double count = 0, sum = 0, mean = 0, variance = 0, min = INFINITY, max = -INFINITY;
+  double count = 0, sum = 0, mean = 0, variance = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
 };
 
 Summary Summarize(const std::vector<double>& v) {
@@ -108,6 +111,7 @@ TEST_P(ExecutorTest, HospitalStatisticsMatchDoublePrecision) {
   }
   const PlanRun run = RunPlan(GetParam(), *plan, data);
   for (const Status& s : run.statuses) ASSERT_TRUE(s.ok()) << s.ToString();
+  testing::PrintTraffic("hospital_stats", GetParam(), run);
 
   const testing::Released& all = run.outputs.at("radius_adults");
   EXPECT_THAT(all.labels, ElementsAre("count", "mean", "variance", "min", "max"));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "arca/fxp/fixed_point.h"
 #include "arca/mpc/runner.h"
 #include "arca/mpc/upload_shares.h"
+#include "arca/net/network.h"
 #include "arca/plan/executor.h"
 
 namespace arca::plan::testing {
@@ -105,6 +107,7 @@ struct PlanRun {
   std::vector<ExecutionResult> results;     // each party's (stored models)
   std::vector<double> progress;             // party 0's reports
   std::vector<uint32_t> operations;         // each party's protocol operations in Execute
+  net::TrafficStats traffic;                // party 0's, in Execute
 
   // The error Execute returned: a party that fails first tells the others, which then report
   // "aborted: party N aborted in ...: <its error>"; this is that original error.
@@ -145,9 +148,14 @@ inline PlanRun RunPlan(mpc::ProtocolKind kind, const ValidatedPlan& plan, const 
     if (party < models.size()) inputs.models = models[party];
     std::vector<double> progress;
     const uint32_t before = p.session().current_op();
+    const net::TrafficStats sent_before =
+        p.session().has_network() ? p.session().network().stats() : net::TrafficStats{};
     Result<ExecutionResult> result =
         Execute(plan, p, inputs, [&](double fraction) { progress.push_back(fraction); });
     run.operations[party] = p.session().current_op() - before;
+    const net::TrafficStats traffic = p.session().has_network()
+                                          ? p.session().network().stats() - sent_before
+                                          : net::TrafficStats{};
     if (!result.ok()) return result.status();
     std::map<std::string, Released> opened;
     for (const OutputValue& output : result->outputs) {
@@ -159,12 +167,21 @@ inline PlanRun RunPlan(mpc::ProtocolKind kind, const ValidatedPlan& plan, const 
     std::lock_guard<std::mutex> lock(mu);
     run.results[party] = *std::move(result);
     if (party == 0) {
+      run.traffic = traffic;
       run.outputs = std::move(opened);
       run.progress = std::move(progress);
     }
     return OkStatus();
   });
   return run;
+}
+
+// Prints what party 0 sent while the plan ran, for docs/PLANS.md's cost figures.
+inline void PrintTraffic(const char* plan, mpc::ProtocolKind kind, const PlanRun& run) {
+  std::printf("  %-16s %-9s party 0 sent %.1f kB in %lld online rounds\n", plan,
+              std::string(mpc::ProtocolKindName(kind)).c_str(),
+              static_cast<double>(run.traffic.online_bytes_sent()) / 1e3,
+              static_cast<long long>(run.traffic.rounds));
 }
 
 // The value labelled `label` in `output`.
