@@ -23,8 +23,8 @@ std::vector<int> ContributingParties(mpc::ProtocolKind kind);
 // Shares of uniform integers in [0, 2^bits) (ring integers, not fixed point) of `shape`, for
 // bits in 1..60. `own` is this party's contribution (its low `bits` bits are used): null draws
 // it from fresh OS randomness, which is what every caller but a test wants. Cost: the inputs
-// (no messages on dealer2pc and rep3) and one batch of comparisons with (contributors - 1)
-// thresholds.
+// (no message on dealer2pc; one round of 16 bytes per element from each contributor on rep3)
+// and one batch of comparisons with (contributors - 1) thresholds.
 Result<mpc::Shared> JointUniform(mpc::Protocol& p, const mpc::Shape& shape, int bits,
                                  const mpc::RingTensor* own = nullptr);
 
