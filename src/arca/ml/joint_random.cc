@@ -42,7 +42,9 @@ Result<mpc::Shared> JointUniform(mpc::Protocol& p, const mpc::Shape& shape, int 
       crypto::Prg(crypto::RandomSeed(), /*stream_id=*/0).Fill(mine->values());
     }
     for (uint64_t& v : mine->values()) v &= unit - 1;
-    mpc::MarkSecret(*mine);
+    // Secret, for the obliviousness check (oblivious.h), as uploaded shares are; the plaintext
+    // protocol has no secrets and never marks its results public again.
+    if (kind != mpc::ProtocolKind::kPlaintext) mpc::MarkSecret(*mine);
   }
 
   // S = sum of the contributions, in [0, k·2^bits).
