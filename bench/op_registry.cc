@@ -5,7 +5,8 @@ namespace arca::bench {
 const std::vector<Operation>& Operations() {
   // Table order. One line per operation: this is the extension point.
   static const std::vector<Operation>* const kOperations = new std::vector<Operation>{
-      MulOperation(), MatMulOperation(), LessThanOperation(), SigmoidOperation(), LrStepOperation(),
+      MulOperation(),     MatMulOperation(), LessThanOperation(),
+      SigmoidOperation(), LrStepOperation(), LrTrainOperation(),
   };
   return *kOperations;
 }

@@ -1,0 +1,103 @@
+#include "arca/plan/execution_rules.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace arca::plan {
+
+std::vector<std::set<std::string>> RowSources(const ValidatedPlan& plan) {
+  const std::vector<Node>& nodes = plan.plan.nodes;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < nodes.size(); ++i) index.emplace(nodes[i].id, i);
+  std::vector<std::set<std::string>> sources(nodes.size());
+  for (const size_t i : plan.order) {
+    if (const auto* column = std::get_if<ColumnArgs>(&nodes[i].args)) {
+      sources[i].insert(column->dataset);
+    }
+    for (const std::string& input : nodes[i].inputs) {
+      const std::set<std::string>& from = sources[index.at(input)];
+      sources[i].insert(from.begin(), from.end());
+    }
+  }
+  return sources;
+}
+
+Status CheckAggregateOnly(const ValidatedPlan& plan,
+                          const std::vector<std::set<std::string>>& sources,
+                          const std::map<std::string, AnalysisRules>& rules) {
+  for (const size_t i : plan.order) {
+    const Node& node = plan.plan.nodes[i];
+    std::vector<std::pair<std::string, std::string>> uses;  // (field, column)
+    if (const auto* train = std::get_if<TrainArgs>(&node.args)) {
+      for (size_t j = 0; j < train->features.size(); ++j) {
+        uses.emplace_back(fmt::format("features[{}]", j), train->features[j]);
+      }
+      uses.emplace_back("label", train->label);
+    } else if (const auto* infer = std::get_if<InferArgs>(&node.args)) {
+      for (size_t j = 0; j < infer->features.size(); ++j) {
+        uses.emplace_back(fmt::format("features[{}]", j), infer->features[j]);
+      }
+    }
+    for (const auto& [field, column] : uses) {
+      for (const std::string& dataset : sources[i]) {
+        const auto rule = rules.find(dataset);
+        if (rule != rules.end() && rule->second.aggregate_only.contains(column)) {
+          return PermissionDeniedError(fmt::format(
+              "{}: field '{}': column '{}' of dataset '{}' is aggregate-only (its owner's rule): "
+              "it may appear only as a stats column or in a predicate",
+              node.Describe(), field, column, dataset));
+        }
+      }
+    }
+  }
+  return OkStatus();
+}
+
+MinRows MinRowsOf(const std::set<std::string>& sources,
+                  const std::map<std::string, AnalysisRules>& rules) {
+  MinRows out;
+  for (const std::string& dataset : sources) {
+    const auto rule = rules.find(dataset);
+    if (rule == rules.end() || rule->second.min_rows <= 0) continue;
+    if (rule->second.min_rows > out.rows) {
+      out.rows = rule->second.min_rows;
+      out.datasets.clear();
+    }
+    if (rule->second.min_rows == out.rows) out.datasets.push_back(dataset);
+  }
+  return out;
+}
+
+namespace {
+
+Status TooFewRows(const MinRows& minimum, const std::string& what) {
+  std::string datasets;
+  for (const std::string& d : minimum.datasets) {
+    datasets += (datasets.empty() ? "'" : ", '") + d + "'";
+  }
+  return PermissionDeniedError(
+      fmt::format("{} would rest on fewer than {} rows, the minimum that the owner of {} set; "
+                  "nothing was released",
+                  what, minimum.rows, datasets));
+}
+
+}  // namespace
+
+Status CheckMinRows(mpc::Protocol& p, const mpc::Shared& count, const MinRows& minimum,
+                    const std::string& what) {
+  if (minimum.rows <= 0) return OkStatus();
+  mpc::Session::Scope scope(p.session(), "min_rows");
+  ARCA_ASSIGN_OR_RETURN(
+      mpc::Shared below,
+      p.LessThanPublic(count, mpc::RingTensor::FromValues(mpc::Shape{1},
+                                                          {static_cast<uint64_t>(minimum.rows)})));
+  ARCA_ASSIGN_OR_RETURN(mpc::RingTensor opened, p.Reveal(below));
+  return opened[0] != 0 ? TooFewRows(minimum, what) : OkStatus();
+}
+
+Status CheckMinRows(int64_t rows, const MinRows& minimum, const std::string& what) {
+  return rows < minimum.rows ? TooFewRows(minimum, what) : OkStatus();
+}
+
+}  // namespace arca::plan

@@ -1,0 +1,383 @@
+#include "arca/plan/executor.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <utility>
+#include <variant>
+
+#include "arca/fxp/fixed_point.h"
+#include "arca/ml/dp_noise.h"
+#include "arca/plan/execution_predicate.h"
+#include "arca/plan/execution_rules.h"
+#include "arca/plan/execution_stats.h"
+#include "arca/plan/execution_table.h"
+
+namespace arca::plan {
+namespace {
+
+using mpc::Shape;
+using mpc::Shared;
+
+// What a node produced: a table, statistics, or a model.
+using NodeValue = std::variant<std::monostate, Table, StatisticsValue, StoredModel>;
+
+template <typename T>
+Result<NodeValue> AsNodeValue(Result<T> result) {
+  if (!result.ok()) return result.status();
+  return NodeValue(*std::move(result));
+}
+
+// Each protocol-bound input matches the plan: present, with its declared columns, each of
+// [rows]. Shapes are public, so every party reaches the same verdict.
+Status CheckInputs(const Plan& plan, const ExecutionInputs& inputs) {
+  for (const auto& [name, declared] : plan.inputs) {
+    const std::string context = "input '" + name + "'";
+    const auto it = inputs.datasets.find(name);
+    if (it == inputs.datasets.end()) {
+      return InvalidArgumentError(fmt::format("{}: no data was supplied for it", context));
+    }
+    const InputTable& table = it->second;
+    if (table.rows < 1) {
+      return InvalidArgumentError(fmt::format("{}: a dataset needs at least one row", context));
+    }
+    if (Status s = fxp::CheckFracBits(table.frac_bits); !s.ok()) return s.WithContext(context);
+    for (const std::string& column : declared.columns) {
+      const auto c = table.columns.find(column);
+      if (c == table.columns.end()) {
+        return InvalidArgumentError(
+            fmt::format("{}: column '{}' was not supplied with the dataset", context, column));
+      }
+      if (c->second.values.shape() != Shape{table.rows}) {
+        return InvalidArgumentError(
+            fmt::format("{}: column '{}' has shape {}; {} rows need [{}]", context, column,
+                        c->second.values.shape().ToString(), table.rows, table.rows));
+      }
+    }
+  }
+  return OkStatus();
+}
+
+// The supplied datasets' column types, to check the plan against (validate.h).
+Schemas SchemasOf(const ExecutionInputs& inputs) {
+  Schemas schemas;
+  for (const auto& [name, table] : inputs.datasets) {
+    for (const auto& [column, values] : table.columns) schemas[name][column] = values.type;
+  }
+  return schemas;
+}
+
+Result<double> NoiseScale(const Noise& noise) {
+  if (!(noise.epsilon > 0) || !(noise.sensitivity > 0)) {
+    return InvalidArgumentError("noise needs epsilon > 0 and sensitivity > 0");
+  }
+  if (noise.mechanism == Mechanism::kLaplace) return noise.sensitivity / noise.epsilon;
+  if (!(noise.delta > 0 && noise.delta < 1)) {
+    return InvalidArgumentError("gaussian noise needs delta in (0, 1)");
+  }
+  return noise.sensitivity * std::sqrt(2 * std::log(1.25 / noise.delta)) / noise.epsilon;
+}
+
+// Progress as units of work: one per node and per noisy output, one per training iteration.
+class Progress {
+ public:
+  Progress(const Plan& plan, ExecutionProgress report) : report_(std::move(report)) {
+    for (const Node& node : plan.nodes) {
+      total_ += 1;
+      if (const auto* train = std::get_if<TrainArgs>(&node.args)) total_ += train->iterations;
+    }
+    for (const Output& output : plan.outputs) total_ += output.noise ? 1 : 0;
+  }
+  void Advance(double units) {
+    done_ += units;
+    if (report_) report_(std::min(1.0, done_ / total_));
+  }
+  double done() const { return done_; }
+  void Report(double done) {
+    if (report_) report_(std::min(1.0, done / total_));
+  }
+
+ private:
+  ExecutionProgress report_;
+  double total_ = 0;
+  double done_ = 0;
+};
+
+class Runner {
+ public:
+  Runner(const ValidatedPlan& plan, mpc::Protocol& p, const ExecutionInputs& inputs,
+         const ExecutionProgress& progress)
+      : plan_(plan.plan),
+        validated_(plan),
+        p_(p),
+        fp_(p, plan.plan.fractional_bits),
+        inputs_(inputs),
+        progress_(plan.plan, progress),
+        values_(plan.plan.nodes.size()) {
+    for (size_t i = 0; i < plan_.nodes.size(); ++i) index_.emplace(plan_.nodes[i].id, i);
+  }
+
+  Result<ExecutionResult> Run() {
+    // Everything that can be checked on public information first, before any protocol step.
+    ARCA_RETURN_IF_ERROR(CheckInputs(plan_, inputs_));
+    const std::vector<std::string> problems = FindProblems(plan_, SchemasOf(inputs_));
+    if (!problems.empty()) {
+      return InvalidArgumentError("the plan does not fit the supplied data: " + problems.front());
+    }
+    sources_ = RowSources(validated_);
+    ARCA_RETURN_IF_ERROR(CheckAggregateOnly(validated_, sources_, inputs_.rules));
+
+    for (const size_t i : validated_.order) {
+      const Node& node = plan_.nodes[i];
+      mpc::Session::Scope scope(p_.session(), node.id);
+      Result<NodeValue> value = RunNode(i);
+      if (!value.ok()) return value.status().WithContext(node.Describe());
+      values_[i] = *std::move(value);
+      progress_.Advance(1);
+    }
+    for (const Output& output : plan_.outputs) {
+      ARCA_ASSIGN_OR_RETURN(OutputValue value, MakeOutput(output));
+      result_.outputs.push_back(std::move(value));
+    }
+    return std::move(result_);
+  }
+
+ private:
+  Result<NodeValue> RunNode(size_t i) {
+    const Node& node = plan_.nodes[i];
+    switch (node.op) {
+      case Op::kColumn: {
+        const auto& args = std::get<ColumnArgs>(node.args);
+        return AsNodeValue(
+            LoadColumns(p_, inputs_.datasets.at(args.dataset), args.columns, fp_.frac_bits()));
+      }
+      case Op::kFilter: {
+        ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(node, 0));
+        ARCA_ASSIGN_OR_RETURN(Shared kept,
+                              EvaluatePredicate(p_, std::get<FilterArgs>(node.args).where, *input,
+                                                fp_.frac_bits(), "where"));
+        Table out = *input;
+        ARCA_ASSIGN_OR_RETURN(out.selection, Narrow(p_, *input, kept));
+        out.filtered = true;
+        return NodeValue(std::move(out));
+      }
+      case Op::kUnion: {
+        std::vector<const Table*> tables;
+        for (size_t k = 0; k < node.inputs.size(); ++k) {
+          ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, k));
+          tables.push_back(table);
+        }
+        return AsNodeValue(UnionTables(p_, tables));
+      }
+      case Op::kStats:
+        return Stats(i, std::get<StatsArgs>(node.args));
+      case Op::kTrainLogistic:
+      case Op::kTrainLinear:
+        return Train(i, std::get<TrainArgs>(node.args));
+      case Op::kInfer:
+        return Infer(i, std::get<InferArgs>(node.args));
+    }
+    return InternalError("unknown op");
+  }
+
+  Result<const Table*> TableInput(const Node& node, size_t k) {
+    const Table* table = std::get_if<Table>(&values_[index_.at(node.inputs.at(k))]);
+    if (table == nullptr) return InternalError("an input that is not a table was not refused");
+    return table;
+  }
+
+  static Result<const TableColumn*> ColumnOf(const Table& table, const std::string& name,
+                                             const std::string& field) {
+    const auto it = table.columns.find(name);
+    if (it == table.columns.end()) {
+      return Where{"", ""}.Error(field, "the input has no column '" + name + "'");
+    }
+    return &it->second;
+  }
+
+  // The rows of `names` in `table` as a matrix [rows, names.size()].
+  Result<Shared> Matrix(const Table& table, const std::vector<std::string>& names) {
+    std::vector<Shared> rows;
+    for (size_t j = 0; j < names.size(); ++j) {
+      ARCA_ASSIGN_OR_RETURN(const TableColumn* column,
+                            ColumnOf(table, names[j], fmt::format("features[{}]", j)));
+      ARCA_ASSIGN_OR_RETURN(Shared row, p_.Reshape(column->values, Shape{1, table.rows}));
+      rows.push_back(std::move(row));
+    }
+    ARCA_ASSIGN_OR_RETURN(Shared stacked, p_.ConcatRows(rows));
+    return p_.Transpose(stacked);
+  }
+
+  // Who would see what node `i` computes, for min_rows errors: "output 'x'" or "the model
+  // stored as 'm'".
+  std::string Released(size_t i) const {
+    const Node& node = plan_.nodes[i];
+    for (const Output& output : plan_.outputs) {
+      if (output.node == node.id) return "output '" + output.name + "'";
+    }
+    const auto* train = std::get_if<TrainArgs>(&node.args);
+    if (train != nullptr && train->store_as)
+      return "the model stored as '" + *train->store_as + "'";
+    return "its result";
+  }
+
+  // The owners' min_rows for what node `i` releases: on the secret count of selected rows, or,
+  // where no filter narrowed them, on the public number of rows.
+  Status CheckRows(size_t i, const Shared& count, bool filtered, int64_t rows) {
+    const MinRows minimum = MinRowsOf(sources_[i], inputs_.rules);
+    if (!filtered) return CheckMinRows(rows, minimum, Released(i));
+    return CheckMinRows(p_, count, minimum, Released(i));
+  }
+
+  Result<NodeValue> Stats(size_t i, const StatsArgs& args) {
+    ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(plan_.nodes[i], 0));
+    ARCA_ASSIGN_OR_RETURN(const TableColumn* column, ColumnOf(*table, args.column, "column"));
+    Shared selection = table->selection;
+    bool filtered = table->filtered;
+    if (args.where) {
+      ARCA_ASSIGN_OR_RETURN(Shared kept,
+                            EvaluatePredicate(p_, *args.where, *table, fp_.frac_bits(), "where"));
+      ARCA_ASSIGN_OR_RETURN(selection, Narrow(p_, *table, kept));
+      filtered = true;
+    }
+    ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(selection, -1));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, filtered, table->rows));
+    return AsNodeValue(
+        ComputeStatistics(fp_, args.statistics, *column, selection, filtered, count));
+  }
+
+  Result<NodeValue> Train(size_t i, const TrainArgs& args) {
+    const Node& node = plan_.nodes[i];
+    ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, 0));
+    ARCA_ASSIGN_OR_RETURN(Shared features, Matrix(*table, args.features));
+    ARCA_ASSIGN_OR_RETURN(const TableColumn* label, ColumnOf(*table, args.label, "label"));
+    ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table->selection, -1));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, table->filtered, table->rows));
+    ml::TrainOptions options;
+    options.kind =
+        node.op == Op::kTrainLogistic ? ml::ModelKind::kLogistic : ml::ModelKind::kLinear;
+    options.iterations = args.iterations;
+    options.learning_rate = args.learning_rate;
+    options.l2 = args.l2;
+    options.intercept = args.intercept;
+    const double before = progress_.done();
+    ARCA_ASSIGN_OR_RETURN(Shared weights,
+                          ml::Train(fp_, features, label->values, table->selection, options,
+                                    [&](int done) { progress_.Report(before + done); }));
+    progress_.Advance(args.iterations);
+    StoredModel model{options.kind, args.features, args.intercept, fp_.frac_bits(),
+                      std::move(weights)};
+    if (args.store_as) result_.stored_models[*args.store_as] = model;
+    return NodeValue(std::move(model));
+  }
+
+  Result<const StoredModel*> FindModel(const std::string& name) const {
+    if (const auto it = result_.stored_models.find(name); it != result_.stored_models.end()) {
+      return &it->second;
+    }
+    if (const auto it = inputs_.models.find(name); it != inputs_.models.end()) {
+      return &it->second;
+    }
+    return Status(StatusCode::kNotFound,
+                  "field 'model': no stored model '" + name + "' was supplied");
+  }
+
+  Result<NodeValue> Infer(size_t i, const InferArgs& args) {
+    ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(plan_.nodes[i], 0));
+    ARCA_ASSIGN_OR_RETURN(const StoredModel* model, FindModel(args.model));
+    const auto want = static_cast<int64_t>(args.features.size()) + (model->intercept ? 1 : 0);
+    if (model->weights.numel() != want || model->weights.shape().rank() != 1) {
+      return Where{"", ""}.Error(
+          "features", fmt::format("model '{}' has {} weights, which do not fit {} features{}",
+                                  args.model, model->weights.numel(), args.features.size(),
+                                  model->intercept ? " and an intercept" : ""));
+    }
+    if (Status s = fxp::CheckFracBits(model->frac_bits); !s.ok()) {
+      return s.WithContext("model '" + args.model + "'");
+    }
+    ARCA_ASSIGN_OR_RETURN(Shared features, Matrix(*table, args.features));
+    ARCA_ASSIGN_OR_RETURN(Shared weights,
+                          Rescale(p_, model->weights, model->frac_bits, fp_.frac_bits()));
+    ARCA_ASSIGN_OR_RETURN(Shared predictions,
+                          ml::Predict(fp_, model->kind, model->intercept, features, weights));
+    Table out;
+    out.rows = table->rows;
+    out.columns.emplace("prediction",
+                        TableColumn{ColumnType::kDecimal, {}, std::move(predictions)});
+    out.selection = table->selection;
+    out.filtered = table->filtered;
+    return NodeValue(std::move(out));
+  }
+
+  Result<OutputValue> MakeOutput(const Output& output) {
+    const std::string context = "output '" + output.name + "'";
+    OutputValue out;
+    out.name = output.name;
+    out.frac_bits = fp_.frac_bits();
+    out.recipients = output.recipients;
+    const NodeValue& value = values_[index_.at(output.node)];
+    if (const auto* stats = std::get_if<StatisticsValue>(&value)) {
+      out.labels = stats->labels;
+      out.values = stats->values;
+    } else if (const auto* model = std::get_if<StoredModel>(&value)) {
+      out.labels = model->features;
+      if (model->intercept) out.labels.emplace_back("intercept");
+      out.values = model->weights;
+    } else if (const auto* table = std::get_if<Table>(&value)) {
+      // Predictions: rows that a filter removed are released as 0, not as their prediction.
+      const TableColumn& prediction = table->columns.at("prediction");
+      out.values = prediction.values;
+      if (table->filtered) {
+        Result<Shared> kept = p_.Mul(prediction.values, table->selection);
+        if (!kept.ok()) return kept.status().WithContext(context);
+        out.values = *std::move(kept);
+      }
+      for (int64_t r = 0; r < table->rows; ++r)
+        out.labels.push_back(fmt::format("prediction[{}]", r));
+    } else {
+      return InternalError(context + ": its node produced nothing to release");
+    }
+    if (output.noise) {
+      Result<Shared> noisy = AddNoise(*output.noise, out.values);
+      if (!noisy.ok()) return noisy.status().WithContext(context);
+      out.values = *std::move(noisy);
+      out.epsilon_spent = output.noise->epsilon;
+      progress_.Advance(1);
+    }
+    return out;
+  }
+
+  Result<Shared> AddNoise(const Noise& noise, const Shared& values) {
+    ARCA_ASSIGN_OR_RETURN(double scale, NoiseScale(noise));
+    ARCA_ASSIGN_OR_RETURN(Shared flat, p_.Reshape(values, Shape{values.numel()}));
+    ARCA_ASSIGN_OR_RETURN(Shared samples, noise.mechanism == Mechanism::kLaplace
+                                              ? ml::LaplaceNoise(fp_, flat.numel(), scale)
+                                              : ml::GaussianNoise(fp_, flat.numel(), scale));
+    return p_.Add(flat, samples);
+  }
+
+  const Plan& plan_;
+  const ValidatedPlan& validated_;
+  mpc::Protocol& p_;
+  fxp::FixedPoint fp_;
+  const ExecutionInputs& inputs_;
+  Progress progress_;
+  std::map<std::string, size_t> index_;
+  std::vector<std::set<std::string>> sources_;
+  std::vector<NodeValue> values_;
+  ExecutionResult result_;
+};
+
+}  // namespace
+
+Result<ExecutionResult> Execute(const ValidatedPlan& plan, mpc::Protocol& protocol,
+                                const ExecutionInputs& inputs, const ExecutionProgress& progress) {
+  if (Status s = fxp::CheckFracBits(plan.plan.fractional_bits); !s.ok()) return s;
+  if (plan.order.size() != plan.plan.nodes.size()) {
+    return InvalidArgumentError("the plan has not been validated (plan::Validate)");
+  }
+  Runner runner(plan, protocol, inputs, progress);
+  return runner.Run();
+}
+
+}  // namespace arca::plan
