@@ -8,6 +8,7 @@
 
 #include "arca/fxp/fixed_point.h"
 #include "arca/ml/dp_noise.h"
+#include "arca/ml/standardize.h"
 #include "arca/plan/execution_predicate.h"
 #include "arca/plan/execution_rules.h"
 #include "arca/plan/execution_stats.h"
@@ -260,10 +261,19 @@ class Runner {
     options.learning_rate = args.learning_rate;
     options.l2 = args.l2;
     options.intercept = args.intercept;
+    std::optional<ml::Standardized> scaled;
+    if (args.standardize) {
+      ARCA_ASSIGN_OR_RETURN(scaled,
+                            ml::Standardize(fp_, features, table->selection, args.intercept));
+      features = scaled->features;
+    }
     const double before = progress_.done();
     ARCA_ASSIGN_OR_RETURN(Shared weights,
                           ml::Train(fp_, features, label->values, table->selection, options,
                                     [&](int done) { progress_.Report(before + done); }));
+    if (scaled) {
+      ARCA_ASSIGN_OR_RETURN(weights, ml::Unstandardize(fp_, *scaled, weights, args.intercept));
+    }
     progress_.Advance(args.iterations);
     StoredModel model{options.kind, args.features, args.intercept, fp_.frac_bits(),
                       std::move(weights)};
