@@ -119,7 +119,8 @@ std::unique_ptr<httplib::SSLClient> CoordinatorClient::Connect() {
 }
 
 std::vector<std::pair<std::string, std::string>> CoordinatorClient::Sign(
-    std::string_view method, std::string_view target, const crypto::Sha256Digest& body_sha256) {
+    std::string_view method, std::string_view target,
+    const crypto::Sha256Digest& body_sha256) const {
   const RequestSignature signature =
       SignRequest(options_.key, options_.signer, method, target, body_sha256, options_.clock());
   return {{std::string(kPartyHeader), signature.party},

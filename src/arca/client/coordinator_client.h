@@ -172,9 +172,9 @@ class CoordinatorClient {
   // A connection that accepts only the pinned certificate.
   std::unique_ptr<httplib::SSLClient> Connect();
   // The four signature headers for a request.
-  std::vector<std::pair<std::string, std::string>> Sign(std::string_view method,
-                                                        std::string_view target,
-                                                        const crypto::Sha256Digest& body_sha256);
+  std::vector<std::pair<std::string, std::string>> Sign(
+      std::string_view method, std::string_view target,
+      const crypto::Sha256Digest& body_sha256) const;
   std::string Where() const;
 
   CoordinatorOptions options_;

@@ -189,10 +189,59 @@ ApiResponse Api::Handle(const ApiRequest& request) {
 }
 
 Result<ApiResponse> Api::Dispatch(const Call& call) {
+  switch (call.route.info->route) {
+    case Route::kHealth:
+    case Route::kUploadResult:
+    case Route::kWhoAmI:
+    case Route::kRegisterParty:
+    case Route::kListParties:
+    case Route::kGetParty:
+    case Route::kRegisterNode:
+    case Route::kListNodes:
+    case Route::kGetNode:
+    case Route::kRecordEvidence:
+    case Route::kSetNodeStatus:
+      return DispatchRegistry(call);
+    case Route::kAddDataset:
+    case Route::kListDatasets:
+    case Route::kGetDataset:
+    case Route::kWithdrawDataset:
+    case Route::kSubmitPlan:
+    case Route::kListPlans:
+    case Route::kGetPlan:
+      return DispatchDatasetsAndPlans(call);
+    case Route::kGrantApproval:
+    case Route::kListApprovals:
+    case Route::kGetApproval:
+    case Route::kRevokeApproval:
+    case Route::kAddModel:
+    case Route::kListModels:
+    case Route::kGetModel:
+    case Route::kWithdrawModel:
+      return DispatchApprovalsAndModels(call);
+    case Route::kCreateJob:
+    case Route::kListJobs:
+    case Route::kGetJob:
+    case Route::kCancelJob:
+      return DispatchJobs(call);
+    case Route::kJobProgress:
+    case Route::kCompleteJob:
+    case Route::kFailJob:
+      return DispatchNodeReports(call);
+    case Route::kFetchResult:
+    case Route::kGetReceipt:
+    case Route::kWork:
+    case Route::kAuditEntries:
+    case Route::kAuditHead:
+      return DispatchResults(call);
+  }
+  return InternalError("unhandled route");
+}
+
+Result<ApiResponse> Api::DispatchRegistry(const Call& call) {
   const Caller& caller = call.caller;
   const std::vector<std::string>& params = call.route.params;
-  const auto& query = call.route.query;
-  const std::string& actor = caller.id;
+  const std::string& actor = call.caller.id;
   switch (call.route.info->route) {
     case Route::kHealth:
     case Route::kUploadResult:
@@ -256,7 +305,18 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       ARCA_ASSIGN_OR_RETURN(const Node node, store_.GetNode(params[0]));
       return Json(200, NodeJson(node));
     }
+    default:
+      break;
+  }
+  return InternalError("routed to the wrong handler");
+}
 
+Result<ApiResponse> Api::DispatchDatasetsAndPlans(const Call& call) {
+  const Caller& caller = call.caller;
+  const std::vector<std::string>& params = call.route.params;
+  const auto& query = call.route.query;
+  const std::string& actor = call.caller.id;
+  switch (call.route.info->route) {
     case Route::kAddDataset: {
       ARCA_ASSIGN_OR_RETURN(DatasetSpec spec, ParseDatasetBody(call.body));
       spec.owner = caller.id;
@@ -317,7 +377,18 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       ARCA_ASSIGN_OR_RETURN(const Plan plan, store_.GetPlan(hash));
       return Json(200, PlanJson(plan));
     }
+    default:
+      break;
+  }
+  return InternalError("routed to the wrong handler");
+}
 
+Result<ApiResponse> Api::DispatchApprovalsAndModels(const Call& call) {
+  const Caller& caller = call.caller;
+  const std::vector<std::string>& params = call.route.params;
+  const auto& query = call.route.query;
+  const std::string& actor = call.caller.id;
+  switch (call.route.info->route) {
     case Route::kGrantApproval: {
       ARCA_ASSIGN_OR_RETURN(ApprovalSpec spec, ParseApprovalBody(call.body));
       spec.owner = caller.id;
@@ -387,7 +458,18 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       ARCA_ASSIGN_OR_RETURN(const Model withdrawn, store_.GetModel(params[0]));
       return Json(200, ModelJson(withdrawn));
     }
+    default:
+      break;
+  }
+  return InternalError("routed to the wrong handler");
+}
 
+Result<ApiResponse> Api::DispatchJobs(const Call& call) {
+  const Caller& caller = call.caller;
+  const std::vector<std::string>& params = call.route.params;
+  const auto& query = call.route.query;
+  const std::string& actor = call.caller.id;
+  switch (call.route.info->route) {
     case Route::kCreateJob: {
       ARCA_ASSIGN_OR_RETURN(const JobBody body, ParseJobBody(call.body));
       ARCA_ASSIGN_OR_RETURN(const JobSpec spec, AdmitJob(store_, body, caller.id));
@@ -430,6 +512,17 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       ARCA_ASSIGN_OR_RETURN(const Job cancelled, store_.GetJob(id));
       return Json(200, JobJson(cancelled));
     }
+    default:
+      break;
+  }
+  return InternalError("routed to the wrong handler");
+}
+
+Result<ApiResponse> Api::DispatchNodeReports(const Call& call) {
+  const Caller& caller = call.caller;
+  const std::vector<std::string>& params = call.route.params;
+  const std::string& actor = call.caller.id;
+  switch (call.route.info->route) {
     case Route::kJobProgress: {
       ARCA_ASSIGN_OR_RETURN(const double progress, ParseProgressBody(call.body));
       ARCA_ASSIGN_OR_RETURN(const int64_t id, Number(params[0], "job id"));
@@ -466,6 +559,17 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       ARCA_ASSIGN_OR_RETURN(const Job failed, store_.GetJob(id));
       return Json(200, JobJson(failed));
     }
+    default:
+      break;
+  }
+  return InternalError("routed to the wrong handler");
+}
+
+Result<ApiResponse> Api::DispatchResults(const Call& call) {
+  const Caller& caller = call.caller;
+  const std::vector<std::string>& params = call.route.params;
+  const auto& query = call.route.query;
+  switch (call.route.info->route) {
     case Route::kFetchResult: {
       ARCA_ASSIGN_OR_RETURN(const int64_t id, Number(params[0], "job id"));
       ARCA_ASSIGN_OR_RETURN(const Job job, store_.GetJob(id));
@@ -523,8 +627,10 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
       return Json(200,
                   {{"seq", head ? head->seq : 0}, {"entry_hash", head ? head->entry_hash : ""}});
     }
+    default:
+      break;
   }
-  return InternalError("unhandled route");
+  return InternalError("routed to the wrong handler");
 }
 
 ApiResponse Api::UploadResult(const ApiRequest& request, const RouteMatch& route) {

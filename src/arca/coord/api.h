@@ -73,6 +73,13 @@ class Api {
   };
 
   Result<ApiResponse> Dispatch(const Call& call);
+  // The routes of one resource each.
+  Result<ApiResponse> DispatchRegistry(const Call& call);
+  Result<ApiResponse> DispatchDatasetsAndPlans(const Call& call);
+  Result<ApiResponse> DispatchApprovalsAndModels(const Call& call);
+  Result<ApiResponse> DispatchJobs(const Call& call);
+  Result<ApiResponse> DispatchNodeReports(const Call& call);
+  Result<ApiResponse> DispatchResults(const Call& call);
   // PUT /v1/jobs/{id}/results/{node}: streams the body to a file, then authenticates.
   ApiResponse UploadResult(const ApiRequest& request, const RouteMatch& route);
   std::string ResultFile(int64_t job, std::string_view node, const crypto::Sha256Digest& sha) const;

@@ -72,11 +72,11 @@ class Fields {
   }
 
   Status IdOf(std::string_view id, std::string_view name) const {
-    const bool ok =
-        !id.empty() && std::isalnum(static_cast<unsigned char>(id.front())) &&
-        std::all_of(id.begin(), id.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-        });
+    const bool ok = !id.empty() && std::isalnum(static_cast<unsigned char>(id.front())) != 0 &&
+                    std::all_of(id.begin(), id.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' ||
+                             c == '_' || c == '-';
+                    });
     if (!ok)
       return Error(name, "must be 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
     return OkStatus();
