@@ -17,7 +17,7 @@
 
 namespace {
 
-void Route(std::string_view input) {
+void RouteTarget(std::string_view input) {
   const size_t space = input.find(' ');
   const std::string_view method = input.substr(0, space);
   const std::string_view target =
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace arca::coord;  // NOLINT(google-build-using-namespace): one line per parser
   switch (data[0] % 14) {
     case 0:
-      Route(input);
+      RouteTarget(input);
       break;
     case 1:
       Headers(input);
