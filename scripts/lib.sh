@@ -8,7 +8,7 @@
 ARCA_DEB_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev libcli11-dev
-  libboost-dev libopenblas-dev nlohmann-json3-dev libcbor-dev libsqlite3-dev
+  libboost-dev libopenblas-dev nlohmann-json3-dev libcbor-dev libsqlite3-dev sqlite3 libcpp-httplib-dev
   valgrind
   clang clang-tidy clang-format libclang-rt-14-dev
 )

@@ -5,8 +5,10 @@
 
 #include "arca/base/logging.h"
 #include "arca/cli/attest_command.h"
+#include "arca/cli/audit_command.h"
 #include "arca/cli/owner_command.h"
 #include "arca/cli/platform_command.h"
+#include "arca/cli/registry_command.h"
 
 namespace {
 
@@ -18,6 +20,8 @@ int Run(int argc, char** argv) {
   arca::cli::AddAttestCommand(app, &exit_code);
   arca::cli::AddOwnerCommand(app, &exit_code);
   arca::cli::AddPlatformCommand(app, &exit_code);
+  arca::cli::AddAuditCommand(app, &exit_code);
+  arca::cli::AddKeygenCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

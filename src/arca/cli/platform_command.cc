@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "arca/cli/registry_command.h"
 #include "arca/node/node_config.h"
 #include "arca/tee/sim_tee.h"
 
@@ -83,6 +84,8 @@ void AddPlatformCommand(CLI::App& app, int* exit_code) {
       ->required()
       ->check(CLI::ExistingFile);
   measure->callback([binary, config, exit_code] { *exit_code = Measure(*binary, *config); });
+
+  AddRegistryCommands(*platform, exit_code);
 }
 
 }  // namespace arca::cli

@@ -6,7 +6,8 @@
 
 namespace arca::cli {
 
-// Adds `platform init-sim` and `platform measure`; exit status goes to `*exit_code`.
+// Adds `platform init-sim`, `platform measure` and the registry commands (registry_command.h);
+// exit status goes to `*exit_code`.
 void AddPlatformCommand(CLI::App& app, int* exit_code);
 
 }  // namespace arca::cli

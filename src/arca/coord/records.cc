@@ -28,6 +28,13 @@ constexpr Names<JobStatus, 5> kJobStatuses = {{{JobStatus::kPending, "pending"},
                                                {JobStatus::kSucceeded, "succeeded"},
                                                {JobStatus::kFailed, "failed"},
                                                {JobStatus::kCancelled, "cancelled"}}};
+constexpr Names<ModelKind, 2> kModelKinds = {
+    {{ModelKind::kLogistic, "logistic"}, {ModelKind::kLinear, "linear"}}};
+constexpr Names<InputSupplier, 2> kSuppliers = {
+    {{InputSupplier::kOwner, "owner"}, {InputSupplier::kConsumer, "consumer"}}};
+constexpr Names<JobNodeState, 3> kJobNodeStates = {{{JobNodeState::kAssigned, "assigned"},
+                                                    {JobNodeState::kCompleted, "completed"},
+                                                    {JobNodeState::kFailed, "failed"}}};
 
 template <typename Enum, size_t N>
 std::string_view NameOf(const Names<Enum, N>& names, Enum value) {
@@ -56,6 +63,9 @@ std::string_view Name(NodeRole role) { return NameOf(kNodeRoles, role); }
 std::string_view Name(NodeStatus status) { return NameOf(kNodeStatuses, status); }
 std::string_view Name(SecurityLevel level) { return NameOf(kLevels, level); }
 std::string_view Name(JobStatus status) { return NameOf(kJobStatuses, status); }
+std::string_view Name(ModelKind kind) { return NameOf(kModelKinds, kind); }
+std::string_view Name(InputSupplier supplier) { return NameOf(kSuppliers, supplier); }
+std::string_view Name(JobNodeState state) { return NameOf(kJobNodeStates, state); }
 
 Result<PartyRole> ParsePartyRole(std::string_view name) {
   return Parse(kPartyRoles, "party role", name);
@@ -71,6 +81,36 @@ Result<SecurityLevel> ParseSecurityLevel(std::string_view name) {
 }
 Result<JobStatus> ParseJobStatus(std::string_view name) {
   return Parse(kJobStatuses, "job status", name);
+}
+
+Result<ModelKind> ParseModelKind(std::string_view name) {
+  return Parse(kModelKinds, "model kind", name);
+}
+Result<InputSupplier> ParseInputSupplier(std::string_view name) {
+  return Parse(kSuppliers, "input supplier", name);
+}
+Result<JobNodeState> ParseJobNodeState(std::string_view name) {
+  return Parse(kJobNodeStates, "job node state", name);
+}
+
+std::vector<LevelParty> LevelParties(SecurityLevel level) {
+  switch (level) {
+    case SecurityLevel::kTee:
+      return {{NodeRole::kCompute, 0}};
+    case SecurityLevel::kDealer2pc:
+      return {{NodeRole::kCompute, 0}, {NodeRole::kCompute, 1}, {NodeRole::kDealer, 0}};
+    case SecurityLevel::kRep3:
+      return {{NodeRole::kCompute, 0}, {NodeRole::kCompute, 1}, {NodeRole::kCompute, 2}};
+  }
+  return {};
+}
+
+size_t ComputeNodesAt(SecurityLevel level) {
+  size_t count = 0;
+  for (const LevelParty& party : LevelParties(level)) {
+    if (party.role == NodeRole::kCompute) ++count;
+  }
+  return count;
 }
 
 bool IsFinal(JobStatus status) {

@@ -28,21 +28,44 @@ enum class NodeRole { kCompute, kDealer };
 enum class NodeStatus { kRegistered, kAttested, kRejected, kOffline };
 enum class SecurityLevel { kTee, kDealer2pc, kRep3 };
 enum class JobStatus { kPending, kRunning, kSucceeded, kFailed, kCancelled };
+enum class ModelKind { kLogistic, kLinear };
+// Who supplies a plan input's rows: a registered owner (approved by it), or the job's consumer.
+enum class InputSupplier { kOwner, kConsumer };
+// One node's part in a job: assigned until it reports completion or failure.
+enum class JobNodeState { kAssigned, kCompleted, kFailed };
 
 // The names used in the database, the audit log and the API: "owner", "code", "consumer",
 // "platform"; "compute", "dealer"; "registered", ...; "tee", "dealer2pc", "rep3"; "pending",
-// "running", "succeeded", "failed", "cancelled".
+// "running", "succeeded", "failed", "cancelled"; "logistic", "linear"; "owner", "consumer";
+// "assigned", "completed", "failed".
 std::string_view Name(PartyRole role);
 std::string_view Name(NodeRole role);
 std::string_view Name(NodeStatus status);
 std::string_view Name(SecurityLevel level);
 std::string_view Name(JobStatus status);
+std::string_view Name(ModelKind kind);
+std::string_view Name(InputSupplier supplier);
+std::string_view Name(JobNodeState state);
 // Each parse error lists the accepted names.
 Result<PartyRole> ParsePartyRole(std::string_view name);
 Result<NodeRole> ParseNodeRole(std::string_view name);
 Result<NodeStatus> ParseNodeStatus(std::string_view name);
 Result<SecurityLevel> ParseSecurityLevel(std::string_view name);
 Result<JobStatus> ParseJobStatus(std::string_view name);
+Result<ModelKind> ParseModelKind(std::string_view name);
+Result<InputSupplier> ParseInputSupplier(std::string_view name);
+Result<JobNodeState> ParseJobNodeState(std::string_view name);
+
+// The nodes of a job at `level`, in party order: tee runs on compute node 0; dealer2pc on
+// compute nodes 0 and 1 with dealer 0 as party 2; rep3 on compute nodes 0, 1 and 2.
+struct LevelParty {
+  NodeRole role;
+  int64_t index;
+};
+std::vector<LevelParty> LevelParties(SecurityLevel level);
+// How many compute nodes hold shares at `level` (1, 2 or 3): a dataset version for the level
+// has one location on each of compute nodes 0..n-1.
+size_t ComputeNodesAt(SecurityLevel level);
 
 // Succeeded, failed and cancelled jobs never change again.
 bool IsFinal(JobStatus status);
@@ -67,9 +90,14 @@ struct Party {
 };
 
 struct NodeSpec {
-  std::string id;  // e.g. "node-0", "dealer"
+  std::string id;  // e.g. "node-0", "dealer"; never the id of a party
   NodeRole role = NodeRole::kCompute;
   std::string endpoint;  // host:port where the node serves evidence and uploads
+  // Since schema version 3; nodes registered earlier have none of the three, and can neither
+  // authenticate nor take part in jobs.
+  Bytes signing_key{};             // raw Ed25519 key of the node's identity: signs its requests
+  std::optional<int64_t> index{};  // its index within its role: compute 0, 1, 2; dealer 0
+  std::string mesh_endpoint{};     // host:port of its MPC links to the other nodes
 
   friend bool operator==(const NodeSpec&, const NodeSpec&) = default;
 };
@@ -101,6 +129,9 @@ struct DatasetSpec {
   nlohmann::json schema = nlohmann::json::object();  // the columns and their types
   int64_t row_count = 0;
   std::vector<CiphertextLocation> locations{};  // one per node, at least one
+  // The level the shares were made for; its compute nodes hold them (ComputeNodesAt). Before
+  // schema version 3 every dataset was dealer2pc.
+  SecurityLevel level = SecurityLevel::kDealer2pc;
 
   friend bool operator==(const DatasetSpec&, const DatasetSpec&) = default;
 };
@@ -144,18 +175,84 @@ struct Approval {
   friend bool operator==(const Approval&, const Approval&) = default;
 };
 
+// A model kept secret-shared on the nodes: uploaded by a code owner, or stored by a training
+// job (`store_as`). Its weights exist only as ciphertext on the nodes.
+struct ModelSpec {
+  std::string name;
+  std::string owner_party{};           // the code owner that uploaded it, or ""
+  std::optional<int64_t> owner_job{};  // the job that stored it, or nullopt
+  ModelKind kind = ModelKind::kLogistic;
+  std::vector<std::string> features;  // in the order of the weights
+  bool intercept = true;
+  SecurityLevel level = SecurityLevel::kDealer2pc;
+  std::vector<CiphertextLocation> locations;  // one per compute node of the level
+  std::vector<std::string> consumers;         // who may run inference with it; sorted
+
+  friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
+};
+
+struct Model {
+  ModelSpec spec;
+  bool withdrawn = false;
+  UnixTime created_at;
+
+  friend bool operator==(const Model&, const Model&) = default;
+};
+
+// A model as one node reports it when it completes a training job that stores it.
+struct StoredModelPart {
+  std::string name;
+  ModelKind kind = ModelKind::kLogistic;
+  std::vector<std::string> features;
+  bool intercept = true;
+  std::string location;  // on the reporting node
+  crypto::Sha256Digest sha256{};
+
+  friend bool operator==(const StoredModelPart&, const StoredModelPart&) = default;
+};
+
+// A plan input bound to the dataset version a job reads.
+struct JobInput {
+  std::string input;  // the plan's input name
+  std::string dataset;
+  int64_t version = 0;
+  InputSupplier supplied_by = InputSupplier::kOwner;
+
+  friend bool operator==(const JobInput&, const JobInput&) = default;
+};
+
 struct JobSpec {
   crypto::Sha256Digest plan_hash{};
   std::string consumer;
   SecurityLevel level = SecurityLevel::kDealer2pc;
   Bytes result_key;  // the consumer's X25519 public key: nodes encrypt outputs to it
+  // Since schema version 3: the dataset versions the job reads (empty for jobs made by
+  // earlier builds).
+  std::vector<JobInput> inputs{};
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
+};
+
+// One node's part in a job.
+struct JobNode {
+  int64_t party = 0;
+  std::string node_id;
+  JobNodeState state = JobNodeState::kAssigned;
+  std::optional<crypto::Sha256Digest> result_sha256{};  // of its uploaded result, once uploaded
+  int64_t result_size = 0;
+  std::string receipt_part{};   // JSON object, once completed
+  std::string stored_models{};  // JSON array of the models it stored, once completed
+  std::string error{};          // once failed
+
+  friend bool operator==(const JobNode&, const JobNode&) = default;
 };
 
 struct Job {
   int64_t id = 0;
   JobSpec spec;
+  // The nodes that run it, in party order (LevelParties), assigned by the store when the job
+  // is created. Empty for jobs made before schema version 3.
+  std::vector<JobNode> parties{};
   JobStatus status = JobStatus::kPending;
   double progress = 0;  // 0..1
   std::string error;    // why it failed; never data values

@@ -136,13 +136,88 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 2> kSteps = {{
+// What the HTTP API needs (docs/API.md): nodes authenticate with their own Ed25519 key, have an
+// index within their role and an endpoint for the MPC mesh; a dataset version targets one
+// security level; models (uploaded by code owners or stored by training jobs) with their
+// per-node ciphertext; and a job's pinned inputs and per-node state. Nodes and datasets made
+// by older builds keep working: their new columns take defaults (a node without a key or
+// index cannot authenticate or take part in jobs until registered anew under another id).
+constexpr std::string_view kApiTables = R"sql(
+ALTER TABLE nodes ADD COLUMN signing_key BLOB
+  CHECK (signing_key IS NULL OR length(signing_key) = 32);
+ALTER TABLE nodes ADD COLUMN role_index INTEGER CHECK (role_index IS NULL OR role_index >= 0);
+ALTER TABLE nodes ADD COLUMN mesh_endpoint TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX nodes_by_role_index ON nodes (role, role_index);
+
+ALTER TABLE datasets ADD COLUMN level TEXT NOT NULL DEFAULT 'dealer2pc'
+  CHECK (level IN ('tee', 'dealer2pc', 'rep3'));
+
+CREATE TABLE models (
+  name        TEXT PRIMARY KEY,
+  owner_party TEXT REFERENCES parties (id),
+  owner_job   INTEGER REFERENCES jobs (id),
+  kind        TEXT NOT NULL CHECK (kind IN ('logistic', 'linear')),
+  features    TEXT NOT NULL,
+  intercept   INTEGER NOT NULL CHECK (intercept IN (0, 1)),
+  level       TEXT NOT NULL CHECK (level IN ('tee', 'dealer2pc', 'rep3')),
+  withdrawn   INTEGER NOT NULL CHECK (withdrawn IN (0, 1)),
+  created_at  TEXT NOT NULL,
+  CHECK ((owner_party IS NULL) <> (owner_job IS NULL))
+) STRICT;
+
+CREATE TABLE model_locations (
+  model_name TEXT NOT NULL REFERENCES models (name),
+  node_id    TEXT NOT NULL REFERENCES nodes (id),
+  location   TEXT NOT NULL,
+  sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+  PRIMARY KEY (model_name, node_id)
+) STRICT;
+
+CREATE TABLE model_consumers (
+  model_name TEXT NOT NULL REFERENCES models (name),
+  consumer   TEXT NOT NULL REFERENCES parties (id),
+  PRIMARY KEY (model_name, consumer)
+) STRICT;
+
+CREATE TABLE job_inputs (
+  job_id          INTEGER NOT NULL REFERENCES jobs (id),
+  input           TEXT NOT NULL,
+  dataset_name    TEXT NOT NULL,
+  dataset_version INTEGER NOT NULL,
+  supplied_by     TEXT NOT NULL CHECK (supplied_by IN ('owner', 'consumer')),
+  PRIMARY KEY (job_id, input),
+  FOREIGN KEY (dataset_name, dataset_version) REFERENCES datasets (name, version)
+) STRICT;
+
+CREATE TABLE job_nodes (
+  job_id        INTEGER NOT NULL REFERENCES jobs (id),
+  party         INTEGER NOT NULL CHECK (party >= 0),
+  node_id       TEXT NOT NULL REFERENCES nodes (id),
+  state         TEXT NOT NULL CHECK (state IN ('assigned', 'completed', 'failed')),
+  result_sha256 TEXT NOT NULL CHECK (result_sha256 = '' OR length(result_sha256) = 64),
+  result_size   INTEGER NOT NULL CHECK (result_size >= 0),
+  receipt_part  TEXT NOT NULL,
+  stored_models TEXT NOT NULL,
+  error         TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (job_id, party),
+  UNIQUE (job_id, node_id)
+) STRICT;
+
+CREATE INDEX job_nodes_by_node ON job_nodes (node_id);
+)sql";
+
+constexpr std::array<Migration, 3> kSteps = {{
     {.version = 1,
      .name = "parties, nodes, datasets, plans, approvals, jobs, results, audit log",
      .sql = kTables},
     {.version = 2,
      .name = "lookup indexes; audit_log refuses UPDATE and DELETE",
      .sql = kIndexesAndAuditGuard},
+    {.version = 3,
+     .name = "API: node keys, indexes and mesh endpoints; dataset levels; models; job inputs "
+             "and per-node state",
+     .sql = kApiTables},
 }};
 
 }  // namespace

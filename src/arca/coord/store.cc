@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -23,23 +24,33 @@ using rows::DumpJson;
 using rows::FirstInt;
 using rows::FirstText;
 using rows::JobFromRow;
+using rows::JobNodeFromRow;
 using rows::JsonColumn;
 using rows::kApprovalColumns;
 using rows::kJobColumns;
+using rows::kJobNodeColumns;
+using rows::kModelColumns;
 using rows::kNodeColumns;
 using rows::kPartyColumns;
 using rows::kPlanColumns;
 using rows::LocationsJson;
+using rows::ModelFromRow;
 using rows::NodeFromRow;
 using rows::OptionalTimeColumn;
 using rows::PartyFromRow;
 using rows::PlanFromRow;
 using rows::ReadLocations;
+using rows::StoredModelsFromJson;
+using rows::StoredModelsJson;
 using rows::TimeColumn;
 
 std::string PlanSubject(const Sha256Digest& hash) { return "plan/" + ToHex(hash); }
 std::string JobSubject(int64_t id) { return "job/" + std::to_string(id); }
 std::string ApprovalSubject(int64_t id) { return "approval/" + std::to_string(id); }
+std::string ModelSubject(std::string_view name) { return "model/" + std::string(name); }
+
+// The highest index a node may have within its role (compute nodes 0..2 serve rep3).
+constexpr int64_t kMaxNodeIndex = 2;
 
 }  // namespace
 
@@ -93,9 +104,7 @@ Result<Party> Store::RegisterParty(const PartySpec& spec, std::string_view actor
                     spec.id, spec.public_key.size()));
   }
   return Write<Party>([&]() -> Result<Party> {
-    if (ReadParty(spec.id).ok()) {
-      return FailedPreconditionError(fmt::format("party '{}' is already registered", spec.id));
-    }
+    ARCA_RETURN_IF_ERROR(CheckIdFree(spec.id));
     const Party party{.spec = spec, .created_at = now_};
     ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO parties (id, display_name, role, public_key, "
                                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -130,17 +139,44 @@ Result<std::vector<Party>> Store::ListParties() {
   return Collect<Party>(query, PartyFromRow);
 }
 
+Status Store::CheckIdFree(std::string_view id) {
+  if (ReadParty(id).ok()) {
+    return FailedPreconditionError(fmt::format("party '{}' is already registered", id));
+  }
+  if (ReadNode(id).ok()) {
+    return FailedPreconditionError(fmt::format("node '{}' is already registered", id));
+  }
+  return OkStatus();
+}
+
 // --- nodes
 
 Result<Node> Store::RegisterNode(const NodeSpec& spec, std::string_view actor) {
   ARCA_RETURN_IF_ERROR(CheckId("node id", spec.id));
   ARCA_RETURN_IF_ERROR(CheckActor(actor));
-  if (spec.endpoint.empty()) {
-    return InvalidArgumentError(fmt::format("node '{}' has no endpoint", spec.id));
+  if (spec.endpoint.empty() || spec.mesh_endpoint.empty()) {
+    return InvalidArgumentError(
+        fmt::format("node '{}' needs both an endpoint and a mesh endpoint", spec.id));
+  }
+  if (spec.signing_key.size() != kEd25519PublicKeySize) {
+    return InvalidArgumentError(
+        fmt::format("node '{}' signing key has {} bytes; an Ed25519 key has 32", spec.id,
+                    spec.signing_key.size()));
+  }
+  const int64_t max_index = spec.role == NodeRole::kDealer ? 0 : kMaxNodeIndex;
+  if (!spec.index || *spec.index < 0 || *spec.index > max_index) {
+    return InvalidArgumentError(fmt::format("node '{}' needs an index in 0..{} as a {} node",
+                                            spec.id, max_index, Name(spec.role)));
   }
   return Write<Node>([&]() -> Result<Node> {
-    if (ReadNode(spec.id).ok()) {
-      return FailedPreconditionError(fmt::format("node '{}' is already registered", spec.id));
+    ARCA_RETURN_IF_ERROR(CheckIdFree(spec.id));
+    ARCA_ASSIGN_OR_RETURN(Statement taken,
+                          db_.Query("SELECT id FROM nodes WHERE role = ?1 AND role_index = ?2",
+                                    Name(spec.role), *spec.index));
+    ARCA_ASSIGN_OR_RETURN(const bool is_taken, taken.Step());
+    if (is_taken) {
+      return FailedPreconditionError(fmt::format("{} node {} is already registered as '{}'",
+                                                 Name(spec.role), *spec.index, taken.Text(0)));
     }
     Node node;
     node.spec = spec;
@@ -148,12 +184,17 @@ Result<Node> Store::RegisterNode(const NodeSpec& spec, std::string_view actor) {
     node.updated_at = now_;
     ARCA_RETURN_IF_ERROR(
         db_.Run("INSERT INTO nodes (id, role, endpoint, status, evidence, attestation, "
-                "registered_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?6)",
+                "registered_at, updated_at, signing_key, role_index, mesh_endpoint) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?6, ?7, ?8, ?9)",
                 spec.id, Name(spec.role), spec.endpoint, Name(node.status), Bytes(),
-                FormatTime(now_))
+                FormatTime(now_), spec.signing_key, *spec.index, spec.mesh_endpoint)
             .status());
-    ARCA_RETURN_IF_ERROR(Audit(actor, "node.register", "node/" + spec.id, std::nullopt,
-                               {{"role", Name(spec.role)}, {"endpoint", spec.endpoint}}));
+    ARCA_RETURN_IF_ERROR(Audit(actor, "node.register", "node/" + spec.id,
+                               crypto::Sha256(spec.signing_key),
+                               {{"role", Name(spec.role)},
+                                {"index", *spec.index},
+                                {"endpoint", spec.endpoint},
+                                {"mesh_endpoint", spec.mesh_endpoint}}));
     return node;
   });
 }
@@ -211,6 +252,27 @@ Result<std::vector<Node>> Store::ListNodes() {
   return Collect<Node>(query, NodeFromRow);
 }
 
+Result<std::vector<Node>> Store::LevelNodes(SecurityLevel level) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Node> nodes;
+  for (const LevelParty& party : LevelParties(level)) {
+    ARCA_ASSIGN_OR_RETURN(Statement query,
+                          db_.Query(fmt::format("SELECT {} FROM nodes WHERE role = ?1 AND "
+                                                "role_index = ?2",
+                                                kNodeColumns),
+                                    Name(party.role), party.index));
+    ARCA_ASSIGN_OR_RETURN(const bool row, query.Step());
+    if (!row) {
+      return FailedPreconditionError(
+          fmt::format("level {} needs {} node {} (party {}), and none is registered", Name(level),
+                      Name(party.role), party.index, nodes.size()));
+    }
+    ARCA_ASSIGN_OR_RETURN(Node node, NodeFromRow(query));
+    nodes.push_back(std::move(node));
+  }
+  return nodes;
+}
+
 // --- datasets
 
 Status Store::CheckLocations(const std::vector<CiphertextLocation>& locations,
@@ -230,6 +292,31 @@ Status Store::CheckLocations(const std::vector<CiphertextLocation>& locations,
   return OkStatus();
 }
 
+Status Store::CheckLevelLocations(const std::vector<CiphertextLocation>& locations,
+                                  SecurityLevel level, std::string_view what) {
+  ARCA_RETURN_IF_ERROR(CheckLocations(locations, what));
+  const size_t needed = ComputeNodesAt(level);
+  std::set<int64_t> indexes;
+  for (const CiphertextLocation& location : locations) {
+    ARCA_ASSIGN_OR_RETURN(const Node node, ReadNode(location.node_id));
+    if (node.spec.role != NodeRole::kCompute || !node.spec.index ||
+        *node.spec.index >= static_cast<int64_t>(needed)) {
+      return InvalidArgumentError(
+          fmt::format("{} has a location on node '{}', which is not one of the {} compute "
+                      "node(s) of level {}",
+                      what, location.node_id, needed, Name(level)));
+    }
+    indexes.insert(*node.spec.index);
+  }
+  if (indexes.size() != needed) {
+    return InvalidArgumentError(
+        fmt::format("{} has {} location(s); level {} needs one on each of its {} compute "
+                    "node(s)",
+                    what, locations.size(), Name(level), needed));
+  }
+  return OkStatus();
+}
+
 Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_view actor) {
   ARCA_RETURN_IF_ERROR(CheckId("dataset name", spec.name));
   ARCA_RETURN_IF_ERROR(CheckActor(actor));
@@ -241,7 +328,8 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
                         DumpJson(spec.schema, "schema of dataset '" + spec.name + "'"));
   return Write<Dataset>([&]() -> Result<Dataset> {
     ARCA_RETURN_IF_ERROR(ReadParty(spec.owner).status());
-    ARCA_RETURN_IF_ERROR(CheckLocations(spec.locations, "dataset '" + spec.name + "'"));
+    ARCA_RETURN_IF_ERROR(
+        CheckLevelLocations(spec.locations, spec.level, "dataset '" + spec.name + "'"));
     int64_t version = 1;
     Result<Dataset> latest = ReadDataset(spec.name, std::nullopt);
     if (latest.ok()) {
@@ -257,9 +345,10 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
     }
     const Dataset dataset{.spec = spec, .version = version, .created_at = now_};
     ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO datasets (name, version, owner, schema, row_count, "
-                                 "withdrawn, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+                                 "withdrawn, created_at, level) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
                                  spec.name, version, spec.owner, schema, spec.row_count,
-                                 FormatTime(dataset.created_at))
+                                 FormatTime(dataset.created_at), Name(spec.level))
                              .status());
     for (const CiphertextLocation& location : spec.locations) {
       ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO dataset_locations (dataset_name, dataset_version, "
@@ -271,6 +360,7 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
     ARCA_RETURN_IF_ERROR(Audit(actor, "dataset.add", "dataset/" + spec.name, std::nullopt,
                                {{"version", version},
                                 {"owner", spec.owner},
+                                {"level", Name(spec.level)},
                                 {"row_count", spec.row_count},
                                 {"locations", LocationsJson(spec.locations)}}));
     return dataset;
@@ -296,7 +386,7 @@ Result<Dataset> Store::ReadDataset(std::string_view name, std::optional<int64_t>
   // ?2 left NULL selects the latest version.
   ARCA_ASSIGN_OR_RETURN(
       Statement query,
-      db_.Query("SELECT name, version, owner, schema, row_count, withdrawn, created_at "
+      db_.Query("SELECT name, version, owner, schema, row_count, withdrawn, created_at, level "
                 "FROM datasets WHERE name = ?1 AND (?2 IS NULL OR version = ?2) "
                 "ORDER BY version DESC LIMIT 1",
                 name));
@@ -308,7 +398,9 @@ Result<Dataset> Store::ReadDataset(std::string_view name, std::optional<int64_t>
   }
   ARCA_ASSIGN_OR_RETURN(nlohmann::json schema, JsonColumn(query, 3));
   ARCA_ASSIGN_OR_RETURN(const UnixTime created_at, TimeColumn(query, 6));
+  ARCA_ASSIGN_OR_RETURN(const SecurityLevel level, ParseSecurityLevel(query.Text(7)));
   Dataset dataset;
+  dataset.spec.level = level;
   dataset.spec.name = query.Text(0);
   dataset.spec.owner = query.Text(2);
   dataset.spec.schema = std::move(schema);
@@ -387,6 +479,14 @@ Result<Plan> Store::ReadPlan(const Sha256Digest& hash) {
 Result<Plan> Store::GetPlan(const Sha256Digest& hash) {
   const std::lock_guard<std::mutex> lock(mutex_);
   return ReadPlan(hash);
+}
+
+Result<std::vector<Plan>> Store::ListPlans() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ARCA_ASSIGN_OR_RETURN(
+      Statement query,
+      db_.Query(fmt::format("SELECT {} FROM plans ORDER BY submitted_at, hash", kPlanColumns)));
+  return Collect<Plan>(query, PlanFromRow);
 }
 
 // --- approvals
@@ -538,6 +638,129 @@ Result<std::vector<Approval>> Store::ListApprovals(const Sha256Digest& plan_hash
   return ReadApprovals(ids);
 }
 
+// --- models
+
+Result<Model> Store::InsertModel(const ModelSpec& spec, std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckId("model name", spec.name));
+  if (spec.owner_party.empty() == !spec.owner_job.has_value()) {
+    return InvalidArgumentError(fmt::format(
+        "model '{}' needs exactly one owner: a code owner or the job that stored it", spec.name));
+  }
+  if (spec.features.empty()) {
+    return InvalidArgumentError(fmt::format("model '{}' has no features", spec.name));
+  }
+  ARCA_ASSIGN_OR_RETURN(const std::string features,
+                        DumpJson(spec.features, "features of model '" + spec.name + "'"));
+  std::vector<std::string> consumers = spec.consumers;
+  std::sort(consumers.begin(), consumers.end());
+  if (std::adjacent_find(consumers.begin(), consumers.end()) != consumers.end()) {
+    return InvalidArgumentError(fmt::format("model '{}' names a consumer twice", spec.name));
+  }
+  if (ReadModel(spec.name).ok()) {
+    return FailedPreconditionError(fmt::format("model '{}' already exists", spec.name));
+  }
+  if (!spec.owner_party.empty()) ARCA_RETURN_IF_ERROR(ReadParty(spec.owner_party).status());
+  if (spec.owner_job) ARCA_RETURN_IF_ERROR(ReadJob(*spec.owner_job).status());
+  for (const std::string& consumer : consumers) {
+    ARCA_RETURN_IF_ERROR(ReadParty(consumer).status());
+  }
+  ARCA_RETURN_IF_ERROR(
+      CheckLevelLocations(spec.locations, spec.level, "model '" + spec.name + "'"));
+  Model model{.spec = spec, .withdrawn = false, .created_at = now_};
+  model.spec.consumers = consumers;
+  ARCA_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_.Query("INSERT INTO models (name, kind, features, intercept, level, withdrawn, "
+                "created_at, owner_party, owner_job) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
+                spec.name, Name(spec.kind), features, spec.intercept ? 1 : 0, Name(spec.level),
+                FormatTime(now_)));
+  ARCA_RETURN_IF_ERROR(spec.owner_job ? insert.Bind(7, SqlNull{})
+                                      : insert.Bind(7, spec.owner_party));
+  ARCA_RETURN_IF_ERROR(spec.owner_job ? insert.Bind(8, *spec.owner_job)
+                                      : insert.Bind(8, SqlNull{}));
+  ARCA_RETURN_IF_ERROR(insert.RunToEnd());
+  for (const CiphertextLocation& location : spec.locations) {
+    ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO model_locations (model_name, node_id, location, "
+                                 "sha256) VALUES (?1, ?2, ?3, ?4)",
+                                 spec.name, location.node_id, location.location,
+                                 ToHex(location.sha256))
+                             .status());
+  }
+  for (const std::string& consumer : consumers) {
+    ARCA_RETURN_IF_ERROR(
+        db_.Run("INSERT INTO model_consumers (model_name, consumer) VALUES (?1, ?2)", spec.name,
+                consumer)
+            .status());
+  }
+  nlohmann::json details = {
+      {"kind", Name(spec.kind)},     {"features", spec.features},
+      {"intercept", spec.intercept}, {"level", Name(spec.level)},
+      {"consumers", consumers},      {"locations", LocationsJson(spec.locations)}};
+  if (spec.owner_job) {
+    details["owner_job"] = *spec.owner_job;
+  } else {
+    details["owner_party"] = spec.owner_party;
+  }
+  ARCA_RETURN_IF_ERROR(
+      Audit(actor, "model.add", ModelSubject(spec.name), std::nullopt, std::move(details)));
+  return model;
+}
+
+Result<Model> Store::AddModel(const ModelSpec& spec, std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  return Write<Model>([&]() { return InsertModel(spec, actor); });
+}
+
+Status Store::WithdrawModel(std::string_view name, std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  return WriteStatus([&]() -> Status {
+    ARCA_ASSIGN_OR_RETURN(const Model model, ReadModel(name));
+    if (model.withdrawn) {
+      return FailedPreconditionError(fmt::format("model '{}' is already withdrawn", name));
+    }
+    ARCA_RETURN_IF_ERROR(db_.Run("UPDATE models SET withdrawn = 1 WHERE name = ?1", name).status());
+    return Audit(actor, "model.withdraw", ModelSubject(name), std::nullopt,
+                 nlohmann::json::object());
+  });
+}
+
+Result<Model> Store::ReadModel(std::string_view name) {
+  ARCA_ASSIGN_OR_RETURN(
+      Statement query,
+      db_.Query(fmt::format("SELECT {} FROM models WHERE name = ?1", kModelColumns), name));
+  ARCA_ASSIGN_OR_RETURN(const bool row, query.Step());
+  if (!row) return NotFoundError(fmt::format("model '{}' does not exist", name));
+  ARCA_ASSIGN_OR_RETURN(Model model, ModelFromRow(query));
+  ARCA_ASSIGN_OR_RETURN(Statement locations,
+                        db_.Query("SELECT node_id, location, sha256 FROM model_locations "
+                                  "WHERE model_name = ?1 ORDER BY node_id",
+                                  name));
+  ARCA_ASSIGN_OR_RETURN(model.spec.locations, ReadLocations(locations));
+  ARCA_ASSIGN_OR_RETURN(
+      Statement consumers,
+      db_.Query("SELECT consumer FROM model_consumers WHERE model_name = ?1 ORDER BY consumer",
+                name));
+  ARCA_ASSIGN_OR_RETURN(model.spec.consumers, Collect<std::string>(consumers, FirstText));
+  return model;
+}
+
+Result<Model> Store::GetModel(std::string_view name) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return ReadModel(name);
+}
+
+Result<std::vector<Model>> Store::ListModels() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ARCA_ASSIGN_OR_RETURN(Statement names, db_.Query("SELECT name FROM models ORDER BY name"));
+  ARCA_ASSIGN_OR_RETURN(const std::vector<std::string> all, Collect<std::string>(names, FirstText));
+  std::vector<Model> models;
+  for (const std::string& name : all) {
+    ARCA_ASSIGN_OR_RETURN(Model model, ReadModel(name));
+    models.push_back(std::move(model));
+  }
+  return models;
+}
+
 // --- jobs
 
 Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
@@ -546,9 +769,19 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
     return InvalidArgumentError(fmt::format(
         "job result key has {} bytes; an X25519 public key has 32", spec.result_key.size()));
   }
+  std::set<std::string_view> inputs;
+  for (const JobInput& input : spec.inputs) {
+    if (!inputs.insert(input.input).second) {
+      return InvalidArgumentError(fmt::format("job binds input '{}' twice", input.input));
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(const std::vector<Node> nodes, LevelNodes(spec.level));
   return Write<Job>([&]() -> Result<Job> {
     ARCA_RETURN_IF_ERROR(ReadPlan(spec.plan_hash).status());
     ARCA_RETURN_IF_ERROR(ReadParty(spec.consumer).status());
+    for (const JobInput& input : spec.inputs) {
+      ARCA_RETURN_IF_ERROR(ReadDataset(input.dataset, input.version).status());
+    }
     Job job;
     job.spec = spec;
     job.created_at = now_;
@@ -559,8 +792,33 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
                                  spec.result_key, Name(job.status), FormatTime(job.created_at))
                              .status());
     job.id = db_.LastInsertRowId();
+    nlohmann::json bound = nlohmann::json::object();
+    for (const JobInput& input : spec.inputs) {
+      ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO job_inputs (job_id, input, dataset_name, "
+                                   "dataset_version, supplied_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                   job.id, input.input, input.dataset, input.version,
+                                   Name(input.supplied_by))
+                               .status());
+      bound[input.input] = {{"dataset", input.dataset}, {"version", input.version}};
+    }
+    nlohmann::json node_ids = nlohmann::json::array();
+    for (size_t party = 0; party < nodes.size(); ++party) {
+      const JobNode part{.party = static_cast<int64_t>(party), .node_id = nodes[party].spec.id};
+      ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO job_nodes (job_id, party, node_id, state, "
+                                   "result_sha256, result_size, receipt_part, stored_models, "
+                                   "error, updated_at) VALUES (?1, ?2, ?3, ?4, '', 0, '', '', "
+                                   "'', ?5)",
+                                   job.id, part.party, part.node_id, Name(part.state),
+                                   FormatTime(now_))
+                               .status());
+      job.parties.push_back(part);
+      node_ids.push_back(part.node_id);
+    }
     ARCA_RETURN_IF_ERROR(Audit(actor, "job.create", JobSubject(job.id), spec.plan_hash,
-                               {{"consumer", spec.consumer}, {"level", Name(spec.level)}}));
+                               {{"consumer", spec.consumer},
+                                {"level", Name(spec.level)},
+                                {"inputs", bound},
+                                {"nodes", node_ids}}));
     return job;
   });
 }
@@ -571,7 +829,31 @@ Result<Job> Store::ReadJob(int64_t id) {
       db_.Query(fmt::format("SELECT {} FROM jobs WHERE id = ?1", kJobColumns), id));
   ARCA_ASSIGN_OR_RETURN(const bool row, query.Step());
   if (!row) return NotFoundError(fmt::format("job {} does not exist", id));
-  return JobFromRow(query);
+  ARCA_ASSIGN_OR_RETURN(Job job, JobFromRow(query));
+  ARCA_RETURN_IF_ERROR(ReadJobParts(job));
+  return job;
+}
+
+Status Store::ReadJobParts(Job& job) {
+  ARCA_ASSIGN_OR_RETURN(Statement inputs,
+                        db_.Query("SELECT input, dataset_name, dataset_version, supplied_by "
+                                  "FROM job_inputs WHERE job_id = ?1 ORDER BY input",
+                                  job.id));
+  ARCA_ASSIGN_OR_RETURN(
+      job.spec.inputs, Collect<JobInput>(inputs, [](const Statement& row) -> Result<JobInput> {
+        ARCA_ASSIGN_OR_RETURN(const InputSupplier supplier, ParseInputSupplier(row.Text(3)));
+        return JobInput{.input = row.Text(0),
+                        .dataset = row.Text(1),
+                        .version = row.Int(2),
+                        .supplied_by = supplier};
+      }));
+  ARCA_ASSIGN_OR_RETURN(
+      Statement parts,
+      db_.Query(
+          fmt::format("SELECT {} FROM job_nodes WHERE job_id = ?1 ORDER BY party", kJobNodeColumns),
+          job.id));
+  ARCA_ASSIGN_OR_RETURN(job.parties, Collect<JobNode>(parts, JobNodeFromRow));
+  return OkStatus();
 }
 
 // The one place a job changes state, so that the allowed moves are written once.
@@ -645,7 +927,12 @@ Status Store::CompleteJob(int64_t id, const std::vector<CiphertextLocation>& loc
                           std::string_view receipt, std::string_view actor) {
   ARCA_RETURN_IF_ERROR(CheckActor(actor));
   ARCA_RETURN_IF_ERROR(CheckJsonObject(receipt, "job receipt"));
-  return WriteStatus([&]() -> Status {
+  return WriteStatus([&] { return CompleteLocked(id, locations, receipt, actor); });
+}
+
+Status Store::CompleteLocked(int64_t id, const std::vector<CiphertextLocation>& locations,
+                             std::string_view receipt, std::string_view actor) {
+  {
     ARCA_RETURN_IF_ERROR(CheckLocations(locations, fmt::format("result of job {}", id)));
     ARCA_RETURN_IF_ERROR(MoveJob(id, JobStatus::kSucceeded, "", actor,
                                  {{"receipt_sha256", ToHex(crypto::Sha256(AsBytes(receipt)))},
@@ -661,6 +948,156 @@ Status Store::CompleteJob(int64_t id, const std::vector<CiphertextLocation>& loc
                                .status());
     }
     return OkStatus();
+  }
+}
+
+std::string Store::ResultLocation(int64_t id, std::string_view node_id) {
+  return fmt::format("results/{}/{}", id, node_id);
+}
+
+Result<JobNode> Store::OpenPart(int64_t id, std::string_view node_id, std::string_view actor) {
+  ARCA_ASSIGN_OR_RETURN(const Job job, ReadJob(id));
+  const auto part = std::find_if(job.parties.begin(), job.parties.end(),
+                                 [&](const JobNode& p) { return p.node_id == node_id; });
+  if (part == job.parties.end()) {
+    return FailedPreconditionError(fmt::format("node '{}' takes no part in job {}", node_id, id));
+  }
+  if (IsFinal(job.status)) {
+    return FailedPreconditionError(fmt::format("job {} is {}; node '{}' has nothing more to report",
+                                               id, Name(job.status), node_id));
+  }
+  if (part->state != JobNodeState::kAssigned) {
+    return FailedPreconditionError(
+        fmt::format("node '{}' has already reported job {} {}", node_id, id, Name(part->state)));
+  }
+  if (job.status == JobStatus::kPending) {
+    ARCA_RETURN_IF_ERROR(MoveJob(id, JobStatus::kRunning, "", actor, {}));
+  }
+  return *part;
+}
+
+Status Store::RecordJobResult(int64_t id, std::string_view node_id, const Sha256Digest& sha256,
+                              int64_t size, std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  if (size < 0) return InvalidArgumentError("a result cannot have a negative size");
+  return WriteStatus([&]() -> Status {
+    ARCA_RETURN_IF_ERROR(OpenPart(id, node_id, actor).status());
+    ARCA_RETURN_IF_ERROR(db_.Run("UPDATE job_nodes SET result_sha256 = ?3, result_size = ?4, "
+                                 "updated_at = ?5 WHERE job_id = ?1 AND node_id = ?2",
+                                 id, node_id, ToHex(sha256), size, FormatTime(now_))
+                             .status());
+    ARCA_ASSIGN_OR_RETURN(const Job job, ReadJob(id));
+    return Audit(actor, "job.result", JobSubject(id), job.spec.plan_hash,
+                 {{"node", node_id}, {"sha256", ToHex(sha256)}, {"size", size}});
+  });
+}
+
+Result<Job> Store::CompleteJobPart(int64_t id, std::string_view node_id,
+                                   std::string_view receipt_part,
+                                   const std::vector<StoredModelPart>& stored_models,
+                                   std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  ARCA_RETURN_IF_ERROR(CheckJsonObject(receipt_part, "receipt part"));
+  ARCA_ASSIGN_OR_RETURN(const std::string models,
+                        DumpJson(StoredModelsJson(stored_models), "stored models"));
+  return Write<Job>([&]() -> Result<Job> {
+    ARCA_ASSIGN_OR_RETURN(const JobNode part, OpenPart(id, node_id, actor));
+    ARCA_ASSIGN_OR_RETURN(const Node node, ReadNode(node_id));
+    if (node.spec.role == NodeRole::kCompute && !part.result_sha256) {
+      return FailedPreconditionError(fmt::format(
+          "node '{}' completes job {} without having uploaded its result", node_id, id));
+    }
+    ARCA_RETURN_IF_ERROR(db_.Run("UPDATE job_nodes SET state = 'completed', receipt_part = ?3, "
+                                 "stored_models = ?4, updated_at = ?5 "
+                                 "WHERE job_id = ?1 AND node_id = ?2",
+                                 id, node_id, receipt_part, models, FormatTime(now_))
+                             .status());
+    ARCA_ASSIGN_OR_RETURN(const Job job, ReadJob(id));
+    ARCA_RETURN_IF_ERROR(Audit(actor, "job.part_complete", JobSubject(id), job.spec.plan_hash,
+                               {{"node", node_id}, {"party", part.party}}));
+    const bool all_done = std::all_of(job.parties.begin(), job.parties.end(), [](const JobNode& p) {
+      return p.state == JobNodeState::kCompleted;
+    });
+    if (all_done) ARCA_RETURN_IF_ERROR(FinishJob(job, actor));
+    return ReadJob(id);
+  });
+}
+
+Status Store::FinishJob(const Job& job, std::string_view actor) {
+  nlohmann::json parts = nlohmann::json::array();
+  std::vector<CiphertextLocation> locations;
+  // Each compute node's models by name; every compute node must report the same ones.
+  std::optional<std::map<std::string, StoredModelPart>> agreed;
+  std::map<std::string, std::vector<CiphertextLocation>> model_locations;
+  bool disagree = false;
+  for (const JobNode& part : job.parties) {
+    ARCA_ASSIGN_OR_RETURN(const nlohmann::json receipt_part,
+                          rows::ParseJsonText(part.receipt_part));
+    parts.push_back(receipt_part);
+    ARCA_ASSIGN_OR_RETURN(const Node node, ReadNode(part.node_id));
+    if (node.spec.role != NodeRole::kCompute) continue;
+    locations.push_back({.node_id = part.node_id,
+                         .location = ResultLocation(job.id, part.node_id),
+                         .sha256 = part.result_sha256.value_or(Sha256Digest{})});
+    ARCA_ASSIGN_OR_RETURN(const nlohmann::json models_json,
+                          rows::ParseJsonText(part.stored_models));
+    ARCA_ASSIGN_OR_RETURN(const std::vector<StoredModelPart> models,
+                          StoredModelsFromJson(models_json));
+    std::map<std::string, StoredModelPart> by_name;
+    for (const StoredModelPart& model : models) {
+      by_name[model.name] = model;
+      model_locations[model.name].push_back(
+          {.node_id = part.node_id, .location = model.location, .sha256 = model.sha256});
+    }
+    if (!agreed) {
+      agreed = by_name;
+      continue;
+    }
+    const auto same = [](const auto& a, const auto& b) {
+      return a.first == b.first && a.second.kind == b.second.kind &&
+             a.second.features == b.second.features && a.second.intercept == b.second.intercept;
+    };
+    disagree = disagree ||
+               !std::equal(agreed->begin(), agreed->end(), by_name.begin(), by_name.end(), same);
+  }
+  if (disagree) {
+    return MoveJob(job.id, JobStatus::kFailed, "the nodes disagree on the models the job stored",
+                   actor, {});
+  }
+  for (const auto& [name, model] : agreed.value_or(std::map<std::string, StoredModelPart>{})) {
+    if (ReadModel(name).ok()) {
+      return MoveJob(job.id, JobStatus::kFailed,
+                     fmt::format("the job stores model '{}', but that name is taken", name), actor,
+                     {});
+    }
+    ARCA_RETURN_IF_ERROR(InsertModel({.name = name,
+                                      .owner_job = job.id,
+                                      .kind = model.kind,
+                                      .features = model.features,
+                                      .intercept = model.intercept,
+                                      .level = job.spec.level,
+                                      .locations = model_locations[name],
+                                      .consumers = {job.spec.consumer}},
+                                     actor)
+                             .status());
+  }
+  const nlohmann::json receipt = {{"job", job.id}, {"parts", parts}};
+  ARCA_ASSIGN_OR_RETURN(const std::string receipt_text, DumpJson(receipt, "receipt"));
+  return CompleteLocked(job.id, locations, receipt_text, actor);
+}
+
+Status Store::FailJobPart(int64_t id, std::string_view node_id, std::string_view error,
+                          std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  if (error.empty()) return InvalidArgumentError(fmt::format("job {} fails with no error", id));
+  return WriteStatus([&]() -> Status {
+    ARCA_RETURN_IF_ERROR(OpenPart(id, node_id, actor).status());
+    ARCA_RETURN_IF_ERROR(db_.Run("UPDATE job_nodes SET state = 'failed', error = ?3, "
+                                 "updated_at = ?4 WHERE job_id = ?1 AND node_id = ?2",
+                                 id, node_id, error, FormatTime(now_))
+                             .status());
+    return MoveJob(id, JobStatus::kFailed, fmt::format("node '{}': {}", node_id, error), actor,
+                   {{"node", node_id}});
   });
 }
 
@@ -691,7 +1128,41 @@ Result<std::vector<Job>> Store::ListJobs(const JobFilter& filter) {
   if (filter.consumer) ARCA_RETURN_IF_ERROR(query.Bind(1, *filter.consumer));
   if (filter.plan_hash) ARCA_RETURN_IF_ERROR(query.Bind(2, ToHex(*filter.plan_hash)));
   if (filter.status) ARCA_RETURN_IF_ERROR(query.Bind(3, Name(*filter.status)));
-  return Collect<Job>(query, JobFromRow);
+  ARCA_ASSIGN_OR_RETURN(std::vector<Job> jobs, Collect<Job>(query, JobFromRow));
+  for (Job& job : jobs) ARCA_RETURN_IF_ERROR(ReadJobParts(job));
+  return jobs;
+}
+
+Result<std::vector<Job>> Store::JobsForNode(std::string_view node_id, UnixTime finished_since) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ARCA_ASSIGN_OR_RETURN(
+      Statement ids,
+      db_.Query("SELECT jobs.id FROM jobs JOIN job_nodes ON job_nodes.job_id = jobs.id "
+                "WHERE job_nodes.node_id = ?1 AND (jobs.status IN ('pending', 'running') OR "
+                "(jobs.status IN ('failed', 'cancelled') AND jobs.finished_at >= ?2 AND "
+                "job_nodes.state = 'assigned')) ORDER BY jobs.id",
+                node_id, FormatTime(finished_since)));
+  ARCA_ASSIGN_OR_RETURN(const std::vector<int64_t> all, Collect<int64_t>(ids, FirstInt));
+  std::vector<Job> jobs;
+  for (const int64_t id : all) {
+    ARCA_ASSIGN_OR_RETURN(Job job, ReadJob(id));
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+Result<std::vector<CiphertextLocation>> Store::WithdrawnLocations(std::string_view node_id) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ARCA_ASSIGN_OR_RETURN(
+      Statement query,
+      db_.Query("SELECT l.node_id, l.location, l.sha256 FROM dataset_locations l "
+                "JOIN datasets d ON d.name = l.dataset_name AND d.version = l.dataset_version "
+                "WHERE l.node_id = ?1 AND d.withdrawn = 1 "
+                "UNION ALL SELECT l.node_id, l.location, l.sha256 FROM model_locations l "
+                "JOIN models m ON m.name = l.model_name WHERE l.node_id = ?1 AND m.withdrawn = 1 "
+                "ORDER BY 2",
+                node_id));
+  return ReadLocations(query);
 }
 
 Result<JobResult> Store::GetResult(int64_t job_id) {

@@ -66,7 +66,12 @@ class Store {
   Result<Party> GetParty(std::string_view id);
   Result<std::vector<Party>> ListParties();
 
+  // Party ids and node ids share one namespace (both sign requests as `Arca-Party`): a party
+  // cannot take a node's id, nor a node a party's.
+
   // --- nodes
+  // A node needs its 32-byte Ed25519 key, an index free within its role (compute 0..2,
+  // dealer 0) and a mesh endpoint.
   Result<Node> RegisterNode(const NodeSpec& spec, std::string_view actor);
   // The latest evidence bundle a node served, the attestation statement (JSON) for it, and the
   // status that check gave.
@@ -76,9 +81,13 @@ class Store {
   Status SetNodeStatus(std::string_view node_id, NodeStatus status, std::string_view actor);
   Result<Node> GetNode(std::string_view id);
   Result<std::vector<Node>> ListNodes();
+  // The nodes that run a job at `level`, in party order (records.h, LevelParties); a failed
+  // precondition naming the first one that is not registered.
+  Result<std::vector<Node>> LevelNodes(SecurityLevel level);
 
   // --- datasets
-  // A new version of `spec.name` (1 for a new name). Every location's node must be registered.
+  // A new version of `spec.name` (1 for a new name). It has exactly one location on each
+  // compute node of its level (0..ComputeNodesAt(level)-1), and on no other node.
   Result<Dataset> AddDatasetVersion(const DatasetSpec& spec, std::string_view actor);
   // Marks every version of `name` withdrawn; a later upload starts a new, usable version.
   Status WithdrawDataset(std::string_view name, std::string_view actor);
@@ -94,6 +103,8 @@ class Store {
   Result<Plan> SubmitPlan(std::string_view submitter, std::string_view canonical_json,
                           std::string_view actor);
   Result<Plan> GetPlan(const crypto::Sha256Digest& hash);
+  // Oldest first.
+  Result<std::vector<Plan>> ListPlans();
 
   // --- approvals
   // The plan must be submitted, the dataset exist and not be withdrawn, `spec.owner` own it,
@@ -108,8 +119,19 @@ class Store {
   // Every approval of `plan_hash`, revoked ones included, oldest first.
   Result<std::vector<Approval>> ListApprovals(const crypto::Sha256Digest& plan_hash);
 
+  // --- models
+  // Exactly one of owner_party (registered) and owner_job (existing) is set; the locations
+  // are on the compute nodes of its level, as for datasets; consumers are registered. A name
+  // is used once, withdrawn or not. Consumers are returned sorted.
+  Result<Model> AddModel(const ModelSpec& spec, std::string_view actor);
+  Status WithdrawModel(std::string_view name, std::string_view actor);
+  Result<Model> GetModel(std::string_view name);
+  // By name.
+  Result<std::vector<Model>> ListModels();
+
   // --- jobs: pending -> running -> succeeded | failed | cancelled, or pending -> failed |
   // cancelled. A finished job never changes again.
+  // Assigns the level's nodes (LevelNodes) to the job; every input's dataset version exists.
   Result<Job> CreateJob(const JobSpec& spec, std::string_view actor);
   Status StartJob(int64_t id, std::string_view actor);
   // 0..1, only while running. Not audited (see above).
@@ -120,10 +142,39 @@ class Store {
   // `error` names the operation and the kind of problem; it must never carry data values.
   Status FailJob(int64_t id, std::string_view error, std::string_view actor);
   Status CancelJob(int64_t id, std::string_view actor);
+
+  // One node's part (`node_id` must be one of the job's parties, still assigned, and the job
+  // not finished). A pending job starts on the first report of any of its nodes.
+  //
+  // Records that the node uploaded its encrypted result (stored by the caller as the file
+  // ResultLocation names): its SHA-256 and size. A later upload replaces it.
+  Status RecordJobResult(int64_t id, std::string_view node_id, const crypto::Sha256Digest& sha256,
+                         int64_t size, std::string_view actor);
+  // The node finished its part: its receipt part (a JSON object, opaque to the store) and the
+  // models it stored. A compute node must have uploaded its result first. When every party
+  // has completed, the job succeeds in the same transaction: its result is every compute
+  // node's upload, its receipt {"job": id, "parts": [part of party 0, 1, ...]}, and the
+  // models the nodes stored are added (owned by the job, usable by its consumer). If the
+  // compute nodes disagree on those models, or a name is taken, the job fails instead,
+  // saying so. Returns the job as it is afterwards.
+  Result<Job> CompleteJobPart(int64_t id, std::string_view node_id, std::string_view receipt_part,
+                              const std::vector<StoredModelPart>& stored_models,
+                              std::string_view actor);
+  // The node failed: the whole job fails, with "node '<id>': <error>".
+  Status FailJobPart(int64_t id, std::string_view node_id, std::string_view error,
+                     std::string_view actor);
+  // "results/<job>/<node>": where the coordinator keeps a node's uploaded result.
+  static std::string ResultLocation(int64_t id, std::string_view node_id);
   Result<Job> GetJob(int64_t id);
   // Jobs matching every set field of `filter`, oldest first.
   Result<std::vector<Job>> ListJobs(const JobFilter& filter);
   Result<JobResult> GetResult(int64_t job_id);
+  // The jobs `node_id` takes part in that it must run or stop: pending and running ones, and
+  // those that failed or were cancelled at or after `finished_since` while its part was still
+  // assigned. Oldest first.
+  Result<std::vector<Job>> JobsForNode(std::string_view node_id, UnixTime finished_since);
+  // The ciphertext `node_id` keeps for withdrawn datasets and models: it must destroy it.
+  Result<std::vector<CiphertextLocation>> WithdrawnLocations(std::string_view node_id);
 
   // --- audit log (audit_log.h)
   Result<std::vector<AuditEntry>> AuditEntries(int64_t first_seq, int64_t limit);
@@ -149,6 +200,22 @@ class Store {
   Result<Plan> ReadPlan(const crypto::Sha256Digest& hash);
   Result<Approval> ReadApproval(int64_t id);
   Result<Job> ReadJob(int64_t id);
+  Result<Model> ReadModel(std::string_view name);
+  // Fills a job read from its row with its inputs and parties.
+  Status ReadJobParts(Job& job);
+  // Checks that `id` is free in the namespace parties and nodes share.
+  Status CheckIdFree(std::string_view id);
+  // Checks that `locations` are exactly one on each compute node of `level`.
+  Status CheckLevelLocations(const std::vector<CiphertextLocation>& locations, SecurityLevel level,
+                             std::string_view what);
+  Result<Model> InsertModel(const ModelSpec& spec, std::string_view actor);
+  // The job's part of `node_id`, or a failed precondition if it has none or it is no longer
+  // assigned, or the job is finished. Starts a pending job.
+  Result<JobNode> OpenPart(int64_t id, std::string_view node_id, std::string_view actor);
+  // The succeeding end of CompleteJobPart, once every party completed.
+  Status FinishJob(const Job& job, std::string_view actor);
+  Status CompleteLocked(int64_t id, const std::vector<CiphertextLocation>& locations,
+                        std::string_view receipt, std::string_view actor);
   // The approvals whose ids `ids_query` yields.
   Result<std::vector<Approval>> ReadApprovals(Statement& ids_query);
   Status CheckLocations(const std::vector<CiphertextLocation>& locations, std::string_view what);

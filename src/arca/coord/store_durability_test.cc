@@ -230,11 +230,11 @@ TEST_F(StoreDurabilityTest, OtherConnectionsReadWhileOneWrites) {
 
 TEST_F(StoreDurabilityTest, RefusesADatabaseFromANewerBuild) {
   store_.reset();
-  Raw("INSERT INTO schema_version VALUES (3, 'from the future', '2030-01-01T00:00:00Z')");
+  Raw("INSERT INTO schema_version VALUES (4, 'from the future', '2030-01-01T00:00:00Z')");
   const Result<std::unique_ptr<Store>> newer = Store::Open(path_);
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(newer.status().message(),
-              HasSubstr("has schema version 3, newer than the 2 this build knows"));
+              HasSubstr("has schema version 4, newer than the 3 this build knows"));
 }
 
 TEST_F(StoreDurabilityTest, TheAuditLogRefusesUpdatesAndDeletes) {
@@ -279,7 +279,7 @@ class StoreUpgradeTest : public StoreDurabilityTest {
 TEST_F(StoreUpgradeTest, MigratesAVersion1DatabaseAndKeepsEverything) {
   Reopen();
   SqliteDb db = SqliteDb::Open(path_).value();
-  EXPECT_EQ(SchemaVersion(db).value(), 2);
+  EXPECT_EQ(SchemaVersion(db).value(), 3);
 
   EXPECT_EQ(store_->GetParty("hospital-b").value().spec.display_name, "Hôpital B");
   EXPECT_EQ(store_->GetNode("dealer").value().status, NodeStatus::kRejected);
@@ -304,6 +304,36 @@ TEST_F(StoreUpgradeTest, MigratesAVersion1DatabaseAndKeepsEverything) {
   EXPECT_TRUE(store_->VerifyAudit(kV1Head).value().intact);
   // Version 2's guard now protects the old rows.
   EXPECT_FALSE(db.Exec("DELETE FROM audit_log WHERE seq = 1").ok());
+
+  // Version 3's columns take their defaults on old rows: nodes without a key or index (they
+  // cannot authenticate), dealer2pc datasets, jobs without inputs or parties.
+  const Node old_node = store_->GetNode("node-0").value();
+  EXPECT_TRUE(old_node.spec.signing_key.empty());
+  EXPECT_EQ(old_node.spec.index, std::nullopt);
+  EXPECT_EQ(old_node.spec.mesh_endpoint, "");
+  EXPECT_EQ(dataset.spec.level, SecurityLevel::kDealer2pc);
+  EXPECT_TRUE(jobs[0].spec.inputs.empty());
+  EXPECT_TRUE(jobs[0].parties.empty());
+  // New nodes take the indexes; old datasets stay readable and new records fit beside them.
+  ASSERT_TRUE(
+      store_->RegisterNode(testing::NodeAt("c0", NodeRole::kCompute, 0, 7100), "operator").ok());
+  ASSERT_TRUE(store_
+                  ->AddDatasetVersion({.name = "fresh",
+                                       .owner = "hospital-a",
+                                       .row_count = 1,
+                                       .locations = {At("c0", "f/0")},
+                                       .level = SecurityLevel::kTee},
+                                      "hospital-a")
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->CreateJob({.plan_hash = plan,
+                               .consumer = "insurer",
+                               .level = SecurityLevel::kTee,
+                               .result_key = Key(9),
+                               .inputs = {{.input = "fresh", .dataset = "fresh", .version = 1}}},
+                              "insurer")
+                  .ok());
+  EXPECT_TRUE(store_->VerifyAudit(kV1Head).value().intact);
 }
 
 TEST_F(StoreUpgradeTest, AnUpgradedDatabaseHasTheSameSchemaAsANewOne) {

@@ -82,7 +82,11 @@ Result<crypto::Sha256Digest> DigestColumn(const Statement& row, int column) {
 }
 
 Result<nlohmann::json> JsonColumn(const Statement& row, int column) {
-  nlohmann::json parsed = nlohmann::json::parse(row.Text(column), nullptr, false);
+  return ParseJsonText(row.Text(column));
+}
+
+Result<nlohmann::json> ParseJsonText(std::string_view text) {
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
   if (parsed.is_discarded()) return DataLossError("stored JSON is unreadable");
   return parsed;
 }
@@ -122,7 +126,14 @@ Result<Node> NodeFromRow(const Statement& row) {
   ARCA_ASSIGN_OR_RETURN(const NodeStatus status, ParseNodeStatus(row.Text(3)));
   ARCA_ASSIGN_OR_RETURN(const UnixTime registered_at, TimeColumn(row, 6));
   ARCA_ASSIGN_OR_RETURN(const UnixTime updated_at, TimeColumn(row, 7));
-  return Node{.spec = {.id = row.Text(0), .role = role, .endpoint = row.Text(2)},
+  std::optional<int64_t> index;
+  if (!row.IsNull(9)) index = row.Int(9);
+  return Node{.spec = {.id = row.Text(0),
+                       .role = role,
+                       .endpoint = row.Text(2),
+                       .signing_key = row.Blob(8),
+                       .index = index,
+                       .mesh_endpoint = row.Text(10)},
               .status = status,
               .evidence = row.Blob(4),
               .attestation = row.Text(5),
@@ -157,6 +168,84 @@ Result<Job> JobFromRow(const Statement& row) {
              .created_at = created_at,
              .started_at = started_at,
              .finished_at = finished_at};
+}
+
+Result<std::vector<std::string>> StringsColumn(const Statement& row, int column) {
+  ARCA_ASSIGN_OR_RETURN(const nlohmann::json json, JsonColumn(row, column));
+  if (!json.is_array()) return DataLossError("stored list is not a JSON array");
+  std::vector<std::string> out;
+  for (const nlohmann::json& item : json) {
+    if (!item.is_string()) return DataLossError("stored list holds a non-string");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Result<Model> ModelFromRow(const Statement& row) {
+  ARCA_ASSIGN_OR_RETURN(const ModelKind kind, ParseModelKind(row.Text(3)));
+  ARCA_ASSIGN_OR_RETURN(std::vector<std::string> features, StringsColumn(row, 4));
+  ARCA_ASSIGN_OR_RETURN(const SecurityLevel level, ParseSecurityLevel(row.Text(6)));
+  ARCA_ASSIGN_OR_RETURN(const UnixTime created_at, TimeColumn(row, 8));
+  Model model;
+  model.spec.name = row.Text(0);
+  model.spec.owner_party = row.Text(1);
+  if (!row.IsNull(2)) model.spec.owner_job = row.Int(2);
+  model.spec.kind = kind;
+  model.spec.features = std::move(features);
+  model.spec.intercept = row.Int(5) != 0;
+  model.spec.level = level;
+  model.withdrawn = row.Int(7) != 0;
+  model.created_at = created_at;
+  return model;
+}
+
+Result<JobNode> JobNodeFromRow(const Statement& row) {
+  ARCA_ASSIGN_OR_RETURN(const JobNodeState state, ParseJobNodeState(row.Text(2)));
+  JobNode part{.party = row.Int(0), .node_id = row.Text(1), .state = state};
+  if (!row.Text(3).empty()) {
+    ARCA_ASSIGN_OR_RETURN(part.result_sha256, DigestColumn(row, 3));
+  }
+  part.result_size = row.Int(4);
+  part.receipt_part = row.Text(5);
+  part.stored_models = row.Text(6);
+  part.error = row.Text(7);
+  return part;
+}
+
+nlohmann::json StoredModelsJson(const std::vector<StoredModelPart>& models) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StoredModelPart& model : models) {
+    out.push_back({{"name", model.name},
+                   {"kind", Name(model.kind)},
+                   {"features", model.features},
+                   {"intercept", model.intercept},
+                   {"location", model.location},
+                   {"sha256", ToHex(model.sha256)}});
+  }
+  return out;
+}
+
+Result<std::vector<StoredModelPart>> StoredModelsFromJson(const nlohmann::json& json) {
+  const Status unreadable = DataLossError("stored models of a job part are unreadable");
+  if (!json.is_array()) return unreadable;
+  std::vector<StoredModelPart> out;
+  try {
+    for (const nlohmann::json& item : json) {
+      StoredModelPart model;
+      model.name = item.at("name").get<std::string>();
+      ARCA_ASSIGN_OR_RETURN(model.kind, ParseModelKind(item.at("kind").get<std::string>()));
+      model.features = item.at("features").get<std::vector<std::string>>();
+      model.intercept = item.at("intercept").get<bool>();
+      model.location = item.at("location").get<std::string>();
+      Result<Bytes> sha = FromHex(item.at("sha256").get<std::string>());
+      if (!sha.ok() || sha->size() != model.sha256.size()) return unreadable;
+      std::copy(sha->begin(), sha->end(), model.sha256.begin());
+      out.push_back(std::move(model));
+    }
+  } catch (const nlohmann::json::exception&) {
+    return unreadable;
+  }
+  return out;
 }
 
 }  // namespace arca::coord::rows

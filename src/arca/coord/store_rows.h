@@ -22,11 +22,16 @@ namespace arca::coord::rows {
 // The columns each reader below expects, in order.
 inline constexpr std::string_view kPartyColumns = "id, display_name, role, public_key, created_at";
 inline constexpr std::string_view kNodeColumns =
-    "id, role, endpoint, status, evidence, attestation, registered_at, updated_at";
+    "id, role, endpoint, status, evidence, attestation, registered_at, updated_at, signing_key, "
+    "role_index, mesh_endpoint";
 inline constexpr std::string_view kPlanColumns = "hash, submitter, canonical_json, submitted_at";
 inline constexpr std::string_view kJobColumns =
     "id, plan_hash, consumer, level, result_key, status, progress, error, created_at, "
     "started_at, finished_at";
+inline constexpr std::string_view kModelColumns =
+    "name, owner_party, owner_job, kind, features, intercept, level, withdrawn, created_at";
+inline constexpr std::string_view kJobNodeColumns =
+    "party, node_id, state, result_sha256, result_size, receipt_part, stored_models, error";
 inline constexpr std::string_view kApprovalColumns =
     "id, plan_hash, dataset, owner, levels, rules, revoked, created_at, revoked_at";
 
@@ -52,6 +57,8 @@ Result<UnixTime> TimeColumn(const Statement& row, int column);
 Result<std::optional<UnixTime>> OptionalTimeColumn(const Statement& row, int column);
 Result<crypto::Sha256Digest> DigestColumn(const Statement& row, int column);
 Result<nlohmann::json> JsonColumn(const Statement& row, int column);
+// JSON text the store wrote itself (in a column read earlier).
+Result<nlohmann::json> ParseJsonText(std::string_view text);
 Result<std::string> FirstText(const Statement& row);
 Result<int64_t> FirstInt(const Statement& row);
 
@@ -63,6 +70,15 @@ Result<Party> PartyFromRow(const Statement& row);
 Result<Node> NodeFromRow(const Statement& row);
 Result<Plan> PlanFromRow(const Statement& row);
 Result<Job> JobFromRow(const Statement& row);
+// Without its locations and consumers.
+Result<Model> ModelFromRow(const Statement& row);
+Result<JobNode> JobNodeFromRow(const Statement& row);
+// A JSON array of strings (model features), as stored.
+Result<std::vector<std::string>> StringsColumn(const Statement& row, int column);
+
+// The models a node reported, as job_nodes.stored_models keeps them, and back.
+nlohmann::json StoredModelsJson(const std::vector<StoredModelPart>& models);
+Result<std::vector<StoredModelPart>> StoredModelsFromJson(const nlohmann::json& json);
 
 // Locations as the audit details record them: [{"location", "node", "sha256"}, ...].
 nlohmann::json LocationsJson(const std::vector<CiphertextLocation>& locations);

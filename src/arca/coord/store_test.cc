@@ -32,8 +32,13 @@ class StoreTest : public ::testing::Test {
         .value();
     store_->RegisterParty({"lab", "Lab", PartyRole::kCode, Key(4)}, "operator").value();
     store_->RegisterParty({"insurer", "Insurer", PartyRole::kConsumer, Key(5)}, "operator").value();
-    store_->RegisterNode({"node-0", NodeRole::kCompute, "127.0.0.1:7000"}, "operator").value();
-    store_->RegisterNode({"node-1", NodeRole::kCompute, "127.0.0.1:7001"}, "operator").value();
+    store_->RegisterNode(testing::NodeAt("node-0", NodeRole::kCompute, 0, 7000), "operator")
+        .value();
+    store_->RegisterNode(testing::NodeAt("node-1", NodeRole::kCompute, 1, 7001), "operator")
+        .value();
+    store_->RegisterNode(testing::NodeAt("node-2", NodeRole::kCompute, 2, 7002), "operator")
+        .value();
+    store_->RegisterNode(testing::NodeAt("dealer", NodeRole::kDealer, 0, 7003), "operator").value();
   }
 
   static DatasetSpec Spec(std::string name, std::string owner) {
@@ -165,11 +170,31 @@ TEST_F(StoreTest, RecordsNodeEvidenceAndStatus) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->SetNodeStatus("node-9", NodeStatus::kOffline, "op").code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store_->RegisterNode({"node-0", NodeRole::kDealer, "h:1"}, "op").status().code(),
+  EXPECT_EQ(store_->RegisterNode(testing::NodeAt("node-0", NodeRole::kCompute, 2, 1), "op")
+                .status()
+                .code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(store_->RegisterNode({"node-2", NodeRole::kDealer, ""}, "op").status().code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->ListNodes().value().size(), 2U);
+  EXPECT_EQ(store_->RegisterNode(testing::NodeAt("node-3", NodeRole::kCompute, 1, 7004), "op")
+                .status()
+                .message(),
+            "compute node 1 is already registered as 'node-1'");
+  EXPECT_EQ(store_->RegisterNode(testing::NodeAt("insurer", NodeRole::kCompute, 1, 7004), "op")
+                .status()
+                .message(),
+            "party 'insurer' is already registered");
+  NodeSpec bad = testing::NodeAt("node-3", NodeRole::kDealer, 1, 7004);
+  EXPECT_THAT(store_->RegisterNode(bad, "op").status().message(),
+              HasSubstr("needs an index in 0..0 as a dealer node"));
+  bad = testing::NodeAt("node-3", NodeRole::kCompute, 3, 7004);
+  bad.endpoint = "";
+  EXPECT_EQ(store_->RegisterNode(bad, "op").status().code(), StatusCode::kInvalidArgument);
+  bad = testing::NodeAt("node-3", NodeRole::kCompute, 3, 7004);
+  bad.signing_key = Bytes(31);
+  EXPECT_THAT(store_->RegisterNode(bad, "op").status().message(),
+              HasSubstr("an Ed25519 key has 32"));
+  EXPECT_EQ(store_->ListNodes().value().size(), 4U);
+  const Node node = store_->GetNode("node-2").value();
+  EXPECT_EQ(node.spec, testing::NodeAt("node-2", NodeRole::kCompute, 2, 7002));
 }
 
 TEST_F(StoreTest, VersionsAndWithdrawsDatasets) {

@@ -53,6 +53,16 @@ inline CiphertextLocation At(std::string node, std::string location) {
   return {.node_id = std::move(node), .location = std::move(location), .sha256 = sha256};
 }
 
+// A node listening on 127.0.0.1:port, its MPC links on port + 100, its key filled with `port`.
+inline NodeSpec NodeAt(std::string id, NodeRole role, int64_t index, int port) {
+  return {.id = std::move(id),
+          .role = role,
+          .endpoint = "127.0.0.1:" + std::to_string(port),
+          .signing_key = Key(static_cast<uint8_t>(port)),
+          .index = index,
+          .mesh_endpoint = "127.0.0.1:" + std::to_string(port + 100)};
+}
+
 inline constexpr std::string_view kPlanJson = R"({"inputs":["cancer-a"],"ops":["mean"]})";
 
 // Two owners, a code owner, a consumer and the operator; two compute nodes and a dealer with
@@ -83,12 +93,9 @@ inline crypto::Sha256Digest Populate(Store& store) {
                                                        .public_key = Key(5)}}) {
     store.RegisterParty(party, op).value();
   }
-  store.RegisterNode({.id = "node-0", .role = NodeRole::kCompute, .endpoint = "127.0.0.1:7000"}, op)
-      .value();
-  store.RegisterNode({.id = "node-1", .role = NodeRole::kCompute, .endpoint = "127.0.0.1:7001"}, op)
-      .value();
-  store.RegisterNode({.id = "dealer", .role = NodeRole::kDealer, .endpoint = "127.0.0.1:7002"}, op)
-      .value();
+  store.RegisterNode(NodeAt("node-0", NodeRole::kCompute, 0, 7000), op).value();
+  store.RegisterNode(NodeAt("node-1", NodeRole::kCompute, 1, 7001), op).value();
+  store.RegisterNode(NodeAt("dealer", NodeRole::kDealer, 0, 7002), op).value();
   const std::string statement = R"({"verdict":"accepted"})";
   EXPECT_TRUE(
       store

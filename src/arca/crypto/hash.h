@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 
 #include "arca/base/bytes.h"
 
@@ -19,6 +20,18 @@ Sha256Digest Sha256(std::initializer_list<ByteView> parts);
 Sha384Digest Sha384(std::initializer_list<ByteView> parts);
 Sha512Digest Sha512(std::initializer_list<ByteView> parts);
 inline Sha256Digest Sha256(ByteView data) { return Sha256({data}); }
+
+// SHA-256 of bytes that arrive in pieces (a streamed upload), without holding them all.
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  void Update(ByteView data);
+  // The digest of everything given to Update; the hasher must not be used afterwards.
+  Sha256Digest Finish();
+
+ private:
+  std::shared_ptr<void> ctx_;  // EVP_MD_CTX
+};
 inline Sha384Digest Sha384(ByteView data) { return Sha384({data}); }
 inline Sha512Digest Sha512(ByteView data) { return Sha512({data}); }
 
