@@ -114,17 +114,25 @@ Result<CaseResult> RunCase(const CaseSpec& spec) {
   for (const ChildOutcome& o : outcomes) {
     if (!o.succeeded()) return Failure(outcomes);
   }
-  CaseResult result;
+  std::vector<PartyReport> reports;
   for (size_t p = 0; p < outcomes.size(); ++p) {
     Result<PartyReport> report = ParseReport(outcomes[p].output);
     if (!report.ok()) return report.status().WithContext(fmt::format("process {}", p));
-    if (static_cast<int>(report->start_ns.size()) != spec.reps) {
-      return DataLossError(fmt::format("process {} reported {} repetitions, not {}", p,
-                                       report->start_ns.size(), spec.reps));
-    }
-    result.parties.push_back(*std::move(report));
+    reports.push_back(*std::move(report));
   }
-  for (int rep = 0; rep < spec.reps; ++rep) {
+  return CombineReports(std::move(reports), spec.reps);
+}
+
+Result<CaseResult> CombineReports(std::vector<PartyReport> parties, int reps) {
+  for (size_t p = 0; p < parties.size(); ++p) {
+    if (static_cast<int>(parties[p].start_ns.size()) != reps) {
+      return DataLossError(fmt::format("party {} reported {} repetitions, not {}", p,
+                                       parties[p].start_ns.size(), reps));
+    }
+  }
+  CaseResult result;
+  result.parties = std::move(parties);
+  for (int rep = 0; rep < reps; ++rep) {
     int64_t first_start = INT64_MAX;
     int64_t last_end = INT64_MIN;
     for (const PartyReport& r : result.parties) {

@@ -48,6 +48,9 @@ struct CaseResult {
 
 Result<CaseResult> RunCase(const CaseSpec& spec);
 
+// A case's result from its parties' reports (indexed by party), each of `reps` repetitions.
+Result<CaseResult> CombineReports(std::vector<PartyReport> parties, int reps);
+
 }  // namespace arca::bench
 
 #endif  // ARCA_BENCH_CASE_RUNNER_H_

@@ -67,7 +67,41 @@ net::TrafficStats Traffic(mpc::Protocol& p) {
   return p.session().has_network() ? p.session().network().stats() : net::TrafficStats();
 }
 
-// Runs at one party of any protocol (plaintext included): setup, warm-up, timed repetitions.
+Status MeasureFloat64(const Operation& op, int64_t size, int reps, PartyReport* report) {
+  PreparedFloat64 prepared = op.prepare_float64(size);
+  for (int rep = -1; rep < reps; ++rep) {
+    const int64_t cpu_start = ProcessCpuNs();
+    const int64_t start = MonotonicNs();
+    prepared.run();
+    const int64_t end = MonotonicNs();
+    const int64_t cpu_end = ProcessCpuNs();
+    if (rep < 0) continue;
+    report->start_ns.push_back(start);
+    report->end_ns.push_back(end);
+    report->cpu_ns.push_back(cpu_end - cpu_start);
+    report->measured.push_back(mpc::PartyCost{});
+  }
+  return OkStatus();
+}
+
+Status Measure(const PartyArgs& args, PartyReport* report) {
+  const Operation* op = FindOperation(args.op);
+  if (op == nullptr) return InvalidArgumentError(fmt::format("unknown operation '{}'", args.op));
+  if (args.engine == "float64") return MeasureFloat64(*op, args.size, args.reps, report);
+  ARCA_ASSIGN_OR_RETURN(mpc::ProtocolKind kind, mpc::ParseProtocolKind(args.engine));
+  const mpc::PartyProgram program = [&](mpc::Protocol& p) {
+    return MeasureAtParty(p, *op, args.size, args.reps, report);
+  };
+  if (kind == mpc::ProtocolKind::kPlaintext) return mpc::RunInProcess(kind, program)[0];
+  ARCA_ASSIGN_OR_RETURN(std::vector<net::Endpoint> endpoints,
+                        net::ParseEndpointList(args.endpoints));
+  net::TcpOptions options;
+  options.session = args.session;
+  return mpc::RunTcpParty(kind, args.party, endpoints, options, program);
+}
+
+}  // namespace
+
 Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int reps,
                       PartyReport* report) {
   report->party = p.party();
@@ -106,41 +140,6 @@ Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int r
   }
   return OkStatus();
 }
-
-Status MeasureFloat64(const Operation& op, int64_t size, int reps, PartyReport* report) {
-  PreparedFloat64 prepared = op.prepare_float64(size);
-  for (int rep = -1; rep < reps; ++rep) {
-    const int64_t cpu_start = ProcessCpuNs();
-    const int64_t start = MonotonicNs();
-    prepared.run();
-    const int64_t end = MonotonicNs();
-    const int64_t cpu_end = ProcessCpuNs();
-    if (rep < 0) continue;
-    report->start_ns.push_back(start);
-    report->end_ns.push_back(end);
-    report->cpu_ns.push_back(cpu_end - cpu_start);
-    report->measured.push_back(mpc::PartyCost{});
-  }
-  return OkStatus();
-}
-
-Status Measure(const PartyArgs& args, PartyReport* report) {
-  const Operation* op = FindOperation(args.op);
-  if (op == nullptr) return InvalidArgumentError(fmt::format("unknown operation '{}'", args.op));
-  if (args.engine == "float64") return MeasureFloat64(*op, args.size, args.reps, report);
-  ARCA_ASSIGN_OR_RETURN(mpc::ProtocolKind kind, mpc::ParseProtocolKind(args.engine));
-  const mpc::PartyProgram program = [&](mpc::Protocol& p) {
-    return MeasureAtParty(p, *op, args.size, args.reps, report);
-  };
-  if (kind == mpc::ProtocolKind::kPlaintext) return mpc::RunInProcess(kind, program)[0];
-  ARCA_ASSIGN_OR_RETURN(std::vector<net::Endpoint> endpoints,
-                        net::ParseEndpointList(args.endpoints));
-  net::TcpOptions options;
-  options.session = args.session;
-  return mpc::RunTcpParty(kind, args.party, endpoints, options, program);
-}
-
-}  // namespace
 
 int RunPartyMode(int argc, char** argv) {
   log::InitLogging();

@@ -11,7 +11,13 @@
 #ifndef ARCA_BENCH_PARTY_MODE_H_
 #define ARCA_BENCH_PARTY_MODE_H_
 
+#include <cstdint>
 #include <string_view>
+
+#include "arca/base/status.h"
+#include "arca/mpc/protocol.h"
+#include "bench/operation.h"
+#include "bench/report.h"
 
 namespace arca::bench {
 
@@ -20,6 +26,13 @@ inline constexpr std::string_view kPartyModeFlag = "--arca-party-mode";
 
 // Runs party mode (argv[1] is kPartyModeFlag); returns the process exit code.
 int RunPartyMode(int argc, char** argv);
+
+// What party mode runs at one party of any protocol (plaintext included): shares the inputs,
+// warms up, runs `reps` timed repetitions as described above, and records their start and end
+// times, CPU time, traffic and declared cost in `report`. Also used by arca-bench-trust, whose
+// parties are threads of one process.
+Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int reps,
+                      PartyReport* report);
 
 }  // namespace arca::bench
 

@@ -6,9 +6,11 @@
 
 namespace arca::bench {
 
-SimNode::SimNode()
-    : root_(*tee::SimRoot::Create(crypto::SigningKey::Generate())),
-      tee_(root_, tee::MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {1}) {
+SimNode::SimNode() : SimNode(*tee::SimRoot::Create(crypto::SigningKey::Generate()), 1) {}
+
+SimNode::SimNode(tee::SimRoot root, uint8_t chip)
+    : root_(std::move(root)),
+      tee_(root_, tee::MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {chip}) {
   const std::string dir = std::filesystem::temp_directory_path().string() + "/arca-bench-trust-" +
                           std::to_string(::getpid());
   std::filesystem::create_directories(dir);

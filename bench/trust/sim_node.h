@@ -1,4 +1,5 @@
 // A SIMULATED node for the trust benchmarks: root, TEE, identity and a policy accepting it.
+// Nodes made from one root accept each other (the MPC links' benchmark).
 #ifndef ARCA_BENCH_TRUST_SIM_NODE_H_
 #define ARCA_BENCH_TRUST_SIM_NODE_H_
 
@@ -11,7 +12,10 @@ namespace arca::bench {
 
 class SimNode {
  public:
+  // A node with a root of its own.
   SimNode();
+  // A node on simulated machine `chip` under `root`.
+  SimNode(tee::SimRoot root, uint8_t chip);
   tee::AttestedSelf Self() const;
   tee::PeerCheck Check() const { return {&policy_, {}, Now}; }
   const tee::Policy& policy() const { return policy_; }

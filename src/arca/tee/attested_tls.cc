@@ -10,12 +10,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "arca/base/logging.h"
 #include "arca/crypto/self_signed.h"
+#include "arca/tee/sigpipe.h"
 
 namespace arca::tee {
 namespace {
@@ -32,31 +32,6 @@ std::string OpenSslError() {
   ERR_error_string_n(code, text, sizeof(text));
   return text;
 }
-
-// Writing to a socket whose peer has gone raises SIGPIPE, which would kill the process;
-// OpenSSL writes with write(2), which cannot be told MSG_NOSIGNAL, and any TLS call may write
-// (records, alerts). So SIGPIPE is blocked in this thread around every TLS call, and a SIGPIPE
-// it raised is consumed, leaving the error (EPIPE) to be reported as a status.
-class ScopedSigpipeBlock {
- public:
-  ScopedSigpipeBlock() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_, &previous_);
-  }
-  ~ScopedSigpipeBlock() {
-    const timespec zero{};
-    while (sigtimedwait(&pipe_, nullptr, &zero) > 0) {
-    }
-    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
- private:
-  sigset_t pipe_{};
-  sigset_t previous_{};
-};
 
 // The certificate is checked through the evidence that binds its key, not through a CA.
 int AcceptAnyCertificate(int /*preverify*/, X509_STORE_CTX* /*ctx*/) { return 1; }
@@ -208,6 +183,7 @@ Status AttestedChannel::Exchange(const AttestedTlsOptions& options) {
         refusal = statement->verdict.reason;
       } else {
         peer_statement_ = *std::move(statement);
+        peer_identity_key_ = signing_key;
         peer_hpke_key_ = peer_hello.hpke_key;
       }
     }

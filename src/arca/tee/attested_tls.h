@@ -69,9 +69,17 @@ class AttestedChannel {
   Status Send(ByteView message);
   Result<Bytes> Receive();
 
-  // The peer's verified statement and HPKE key, when the peer was checked.
+  // The peer's verified statement, its Ed25519 identity key (raw, 32 bytes: the key of its TLS
+  // certificate, which the statement binds) and its HPKE key, when the peer was checked.
   const std::optional<Statement>& peer_statement() const { return peer_statement_; }
+  const Bytes& peer_identity_key() const { return peer_identity_key_; }
   const Bytes& peer_hpke_key() const { return peer_hpke_key_; }
+
+  // The TLS session and its socket, for a transport that takes over this channel's I/O
+  // (attested_link.h). Once it has, Send and Receive must not be called; the channel still
+  // frees both when it is destroyed.
+  SSL* tls_session() const { return ssl_; }
+  int socket() const { return fd_; }
 
   static constexpr size_t kMaxMessageBytes = size_t{1} << 30;
 
@@ -87,6 +95,7 @@ class AttestedChannel {
   SSL* ssl_;
   int fd_;
   std::optional<Statement> peer_statement_;
+  Bytes peer_identity_key_;
   Bytes peer_hpke_key_;
 };
 
