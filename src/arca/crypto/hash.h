@@ -5,8 +5,11 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 
 #include "arca/base/bytes.h"
+
+using EVP_MD_CTX = struct evp_md_ctx_st;
 
 namespace arca::crypto {
 
@@ -21,6 +24,18 @@ Sha512Digest Sha512(std::initializer_list<ByteView> parts);
 inline Sha256Digest Sha256(ByteView data) { return Sha256({data}); }
 inline Sha384Digest Sha384(ByteView data) { return Sha384({data}); }
 inline Sha512Digest Sha512(ByteView data) { return Sha512({data}); }
+
+// SHA-256 of data that arrives piece by piece (an upload too large to hold at once).
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  void Update(ByteView data);
+  // The digest of everything passed to Update; the hasher then starts over, empty.
+  Sha256Digest Finish();
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
 
 }  // namespace arca::crypto
 
