@@ -63,7 +63,9 @@ TEST_P(ResultSharesTest, PartsCombineToTheOutputAndAreRerandomized) {
     }
     sent.push_back(*parts[p]);
   }
-  if (kind == ProtocolKind::kDealer2pc) EXPECT_FALSE(parts[2].has_value());
+  if (kind == ProtocolKind::kDealer2pc) {
+    EXPECT_FALSE(parts[2].has_value());
+  }
   Result<RingTensor> value = Combine(kind, sent);
   ASSERT_TRUE(value.ok()) << value.status().ToString();
   EXPECT_TRUE(*value == ring::Mul(x, y));
