@@ -1,11 +1,12 @@
 // Uploads and withdrawals over a node's attested endpoint: the owner's client
 // (client/node_upload.h) against a NodeServer on 127.0.0.1.
+#include "arca/client/node_upload.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "arca/client/node_upload.h"
 #include "arca/crypto/hash.h"
 #include "arca/node/node_server.h"
 #include "arca/node/test_util.h"
@@ -70,8 +71,7 @@ TEST_F(NodeUploadTest, AnOwnerUploadsAShareFileAndTheNodeStoresIt) {
   std::vector<uint64_t> progress;
   const std::unique_ptr<tee::AttestedChannel> channel = Connect();
   Result<client::UploadAnswer> answer = client::UploadShareFile(
-      *channel, Save(file, "node1.share"), "dataset", owner_,
-      [&](uint64_t sent, uint64_t total) {
+      *channel, Save(file, "node1.share"), "dataset", owner_, [&](uint64_t sent, uint64_t total) {
         EXPECT_EQ(total, file.size());
         progress.push_back(sent);
       });
@@ -112,9 +112,9 @@ TEST_F(NodeUploadTest, ATamperedCiphertextIsRefusedAndNothingIsStored) {
     EXPECT_TRUE(server_->store().List()->empty());
     EXPECT_EQ(StoredFiles(), 0u);
     // The connection is still usable.
-    EXPECT_TRUE(client::UploadShareFile(*channel, Save(Files(10)[1], "ok.share"), "dataset",
-                                        owner_, {})
-                    .ok());
+    EXPECT_TRUE(
+        client::UploadShareFile(*channel, Save(Files(10)[1], "ok.share"), "dataset", owner_, {})
+            .ok());
     ASSERT_TRUE(server_->store().Destroy(server_->store().List()->at(0).location).ok());
   }
 }
@@ -155,11 +155,11 @@ TEST_F(NodeUploadTest, ADealerTakesNoUploads) {
   const tee::Policy policy = root_.Policy({ToHex(*MeasureThisProgram(config))});
   std::unique_ptr<tee::AttestedChannel> channel =
       *client::ConnectToNode({"127.0.0.1", dealer->port()}, policy);
-  EXPECT_THAT(client::UploadShareFile(*channel, Save(Files(10)[1], "x.share"), "dataset", owner_,
-                                      {})
-                  .status()
-                  .message(),
-              HasSubstr("this node is a dealer"));
+  EXPECT_THAT(
+      client::UploadShareFile(*channel, Save(Files(10)[1], "x.share"), "dataset", owner_, {})
+          .status()
+          .message(),
+      HasSubstr("this node is a dealer"));
 }
 
 }  // namespace

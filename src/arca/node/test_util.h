@@ -30,7 +30,8 @@ inline std::string FreshTestDir(const std::string& prefix) {
 
 inline void WriteFile(const std::string& path, ByteView bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 // A SIMULATED root whose key is `dir`/sim-root.key and certificate `dir`/sim-root.pem.
@@ -50,9 +51,9 @@ class SimRootFiles {
   // A node configuration with its state in `dir`/state<index>.
   NodeConfig Config(int index, const std::string& role = "compute") const {
     const std::string text = "{\"role\": \"" + role + "\", \"index\": " + std::to_string(index) +
-                             ", \"listen\": \"127.0.0.1:0\", \"state_dir\": \"" + dir_ +
-                             "/state" + std::to_string(index) + "\", \"sim_root_key\": \"" +
-                             key_path() + "\"}";
+                             ", \"listen\": \"127.0.0.1:0\", \"state_dir\": \"" + dir_ + "/state" +
+                             std::to_string(index) + "\", \"sim_root_key\": \"" + key_path() +
+                             "\"}";
     return *NodeConfig::Parse(AsBytes(text));
   }
 
@@ -60,11 +61,10 @@ class SimRootFiles {
   tee::Policy Policy(const std::vector<std::string>& measurements) const {
     std::string list;
     for (const std::string& m : measurements) list += (list.empty() ? "\"" : ", \"") + m + "\"";
-    return *tee::Policy::Parse(
-        R"({"version": 1, "platforms": {"sim": {"measurements": [)" + list +
-            R"(], "trust_anchors": [{"file": "sim-root.pem", "sha256": ")" +
-            ToHex(root_->certificate().Fingerprint()) + R"("}]}}})",
-        dir_);
+    return *tee::Policy::Parse(R"({"version": 1, "platforms": {"sim": {"measurements": [)" + list +
+                                   R"(], "trust_anchors": [{"file": "sim-root.pem", "sha256": ")" +
+                                   ToHex(root_->certificate().Fingerprint()) + R"("}]}}})",
+                               dir_);
   }
 
  private:
