@@ -37,7 +37,9 @@ Result<T> Required(const json& object, const char* field, std::string_view where
   } else if constexpr (std::is_same_v<T, bool>) {
     if (!v.is_boolean()) return FieldError(where, field, "must be true or false");
   } else if constexpr (std::is_unsigned_v<T>) {
-    if (!v.is_number_unsigned()) return FieldError(where, field, "must be a non-negative integer");
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0)) {
+      return FieldError(where, field, "must be a non-negative integer");
+    }
   } else {
     if (!v.is_number_integer()) return FieldError(where, field, "must be an integer");
   }
