@@ -115,6 +115,18 @@ Result<std::pair<ReceiptBody, tee::Statement>> VerifyPart(const json& part, size
   Result<tee::Statement> statement = tee::Attest(*evidence, policy, expect, collateral);
   if (!statement.ok()) return Bad(who + ": evidence refused: " + statement.status().message());
   if (!statement->verdict.accepted) {
+    // The binding checks say what they mean for a receipt.
+    for (const tee::Check& check : statement->verdict.checks) {
+      if (check.passed || check.detail != statement->verdict.reason) continue;
+      if (check.name == "fresh") {
+        return Bad(who +
+                   ": evidence refused: it was made for another body (the body was "
+                   "changed after the node signed it)");
+      }
+      if (check.name == "key") {
+        return Bad(who + ": evidence refused: it binds another key than the part names");
+      }
+    }
     return Bad(who + ": evidence refused: " + statement->verdict.reason);
   }
 
