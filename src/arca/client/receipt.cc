@@ -158,6 +158,61 @@ std::string FirstDifference(const json& a, const json& b) {
   return "?";
 }
 
+// The parts (by party, in `order`) are of one job, agree on the common fields, are signed by
+// distinct keys, and name a result digest exactly where their party sends a result.
+Status CheckAgreement(const std::vector<ReceiptBody>& bodies, const std::vector<size_t>& order,
+                      int64_t job, mpc::ProtocolKind protocol) {
+  const json common = CommonFields(bodies[order[0]]);
+  std::set<std::string> keys;  // hex: GCC 12 mis-warns on set<vector<uint8_t>>
+  const std::vector<int> senders = mpc::ResultParties(protocol);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const ReceiptBody& body = bodies[order[k]];
+    const std::string who = fmt::format("part of party {} ({})", body.party, body.node);
+    if (body.party != static_cast<int>(k)) {
+      return Bad(fmt::format("party {} signed no part (or another party signed twice)", k));
+    }
+    if (body.job != job) {
+      return Bad(fmt::format("{}: it is for job {}, the receipt for job {}", who, body.job, job));
+    }
+    const json fields = CommonFields(body);
+    if (fields != common) {
+      return Bad(
+          fmt::format("{}: '{}' differs from party 0's", who, FirstDifference(common, fields)));
+    }
+    if (!keys.insert(ToHex(body.signing_key)).second) {
+      return Bad(who + ": its key signed another party's part too");
+    }
+    const bool sends = std::find(senders.begin(), senders.end(), body.party) != senders.end();
+    if (sends == body.result_sha256.empty()) {
+      return Bad(fmt::format("{}: {} a result file, but its 'result_sha256' is {}", who,
+                             sends ? "it sends" : "it sends no", sends ? "empty" : "set"));
+    }
+  }
+  return OkStatus();
+}
+
+// Every file hashes to a part's result_sha256, and every such digest has its file.
+Status CheckResultFiles(const std::vector<ReceiptBody>& bodies, const std::vector<Bytes>& files) {
+  std::multiset<std::string> expected;
+  for (const ReceiptBody& body : bodies) {
+    if (!body.result_sha256.empty()) expected.insert(body.result_sha256);
+  }
+  for (const Bytes& file : files) {
+    const std::string digest = ToHex(crypto::Sha256(file));
+    const auto it = expected.find(digest);
+    if (it == expected.end()) {
+      return Bad(fmt::format("a result file (SHA-256 {}) is not one the nodes signed for",
+                             digest.substr(0, 16)));
+    }
+    expected.erase(it);
+  }
+  if (!expected.empty()) {
+    return Bad(fmt::format("no result file has the SHA-256 {} that a node signed for",
+                           expected.begin()->substr(0, 16)));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<mpc::ProtocolKind> ProtocolOfLevel(std::string_view level) {
@@ -332,51 +387,8 @@ Result<VerifiedReceipt> VerifyReceipt(std::string_view receipt_json, const tee::
       return Bad(fmt::format("a {} job has {} parties, but {} parts signed", first.level, parties,
                              bodies.size()));
     }
-    const json common = CommonFields(first);
-    std::set<std::string> keys;  // hex: GCC 12 mis-warns on set<vector<uint8_t>>
-    const std::vector<int> senders = mpc::ResultParties(protocol);
-    for (size_t k = 0; k < order.size(); ++k) {
-      const ReceiptBody& body = bodies[order[k]];
-      const std::string who = fmt::format("part of party {} ({})", body.party, body.node);
-      if (body.party != static_cast<int>(k)) {
-        return Bad(fmt::format("party {} signed no part (or another party signed twice)", k));
-      }
-      if (body.job != job) {
-        return Bad(fmt::format("{}: it is for job {}, the receipt for job {}", who, body.job, job));
-      }
-      const json fields = CommonFields(body);
-      if (fields != common) {
-        return Bad(
-            fmt::format("{}: '{}' differs from party 0's", who, FirstDifference(common, fields)));
-      }
-      if (!keys.insert(ToHex(body.signing_key)).second) {
-        return Bad(who + ": its key signed another party's part too");
-      }
-      const bool sends = std::find(senders.begin(), senders.end(), body.party) != senders.end();
-      if (sends == body.result_sha256.empty()) {
-        return Bad(fmt::format("{}: {} a result file, but its 'result_sha256' is {}", who,
-                               sends ? "it sends" : "it sends no", sends ? "empty" : "set"));
-      }
-    }
-    if (options.check_results) {
-      std::multiset<std::string> expected;
-      for (const ReceiptBody& body : bodies) {
-        if (!body.result_sha256.empty()) expected.insert(body.result_sha256);
-      }
-      for (const Bytes& file : options.result_files) {
-        const std::string digest = ToHex(crypto::Sha256(file));
-        const auto it = expected.find(digest);
-        if (it == expected.end()) {
-          return Bad(fmt::format("a result file (SHA-256 {}) is not one the nodes signed for",
-                                 digest.substr(0, 16)));
-        }
-        expected.erase(it);
-      }
-      if (!expected.empty()) {
-        return Bad(fmt::format("no result file has the SHA-256 {} that a node signed for",
-                               expected.begin()->substr(0, 16)));
-      }
-    }
+    ARCA_RETURN_IF_ERROR(CheckAgreement(bodies, order, job, protocol));
+    if (options.check_results) ARCA_RETURN_IF_ERROR(CheckResultFiles(bodies, options.result_files));
     std::sort(out.parts.begin(), out.parts.end(),
               [](const VerifiedPart& a, const VerifiedPart& b) { return a.party < b.party; });
     out.common = first;

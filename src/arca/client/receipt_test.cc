@@ -48,7 +48,8 @@ class ReceiptTest : public ::testing::Test {
     b.level = "dealer2pc";
     b.consumer = "insurer";
     b.result_key_sha256 = std::string(64, 'b');
-    b.datasets = {{"hospital_a", "hospital_a", 1, party == 2 ? "" : std::string(64, '0' + party)}};
+    b.datasets = {
+        {"hospital_a", "hospital_a", 1, party == 2 ? "" : std::string(64, party == 0 ? '0' : '1')}};
     b.approvals = {{"hospital_a", {3, 5}, json{{"aggregate_only", {"age"}}, {"min_rows", 10}}}};
     b.privacy = {{"mean_age", 0.5, 1e-6}};
     b.party = party;

@@ -278,8 +278,9 @@ Result<std::vector<NamedOutput>> CombineResultFiles(const std::vector<Bytes>& fi
   const std::vector<int> senders = mpc::ResultParties(first.protocol);
   std::sort(opened.begin(), opened.end(),
             [](const auto& a, const auto& b) { return a.header.party < b.header.party; });
-  std::vector<int> parties;
-  for (const OpenedResultFile& o : opened) parties.push_back(o.header.party);
+  std::vector<int> parties(opened.size());
+  std::transform(opened.begin(), opened.end(), parties.begin(),
+                 [](const OpenedResultFile& o) { return o.header.party; });
   if (parties != senders) {
     return InvalidArgumentError(fmt::format(
         "job {} ({}) needs one result file from each of parties {}; got parties {}", first.job,
@@ -289,6 +290,7 @@ Result<std::vector<NamedOutput>> CombineResultFiles(const std::vector<Bytes>& fi
   for (size_t i = 0; i < first.outputs.size(); ++i) {
     const ResultOutputInfo& info = first.outputs[i];
     std::vector<mpc::RingTensor> parts;
+    parts.reserve(opened.size());
     for (OpenedResultFile& o : opened) parts.push_back(std::move(o.parts[i]));
     ARCA_ASSIGN_OR_RETURN(const mpc::RingTensor value, mpc::Combine(first.protocol, parts));
     NamedOutput out;

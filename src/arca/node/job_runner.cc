@@ -238,11 +238,117 @@ Status WriteMarker(const std::string& dir, int64_t job) {
   return OkStatus();
 }
 
+// Removes the job's marker when the run ends, whichever way.
+class MarkerRemover {
+ public:
+  explicit MarkerRemover(std::string path) : path_(std::move(path)) {}
+  ~MarkerRemover() { ::unlink(path_.c_str()); }
+  MarkerRemover(const MarkerRemover&) = delete;
+  MarkerRemover& operator=(const MarkerRemover&) = delete;
+
+ private:
+  std::string path_;
+};
+
+// The plan is the approved one, and the job is for this node.
+Status CheckAssignment(const JobRunnerOptions& options, const JobAssignment& a, const Step& step) {
+  if (ToHex(crypto::Sha256(AsBytes(a.plan))) != a.plan_hash) {
+    return step.Wrap(InvalidArgumentError("the plan's SHA-256 is not the assignment's plan_hash: "
+                                          "refusing a plan nobody approved"),
+                     "checking the plan");
+  }
+  const auto own_key = options.identity->signing_key().RawPublicKey();
+  if (a.parties[static_cast<size_t>(a.party)].signing_key !=
+      Bytes(own_key.begin(), own_key.end())) {
+    return step.Wrap(PermissionDeniedError("the assignment names another node's key for this "
+                                           "party: refusing a job meant for another node"),
+                     "checking the assignment");
+  }
+  return OkStatus();
+}
+
+// Every input's and model's share file of this node, checked and opened (the dealer gets the
+// schemas only).
+Status LoadShareFiles(const JobRunnerOptions& options, const JobAssignment& a, const Step& step,
+                      const std::function<Status()>& check_cancel, LoadedInputs* loaded) {
+  const bool holds = mpc::PartsHeldBy(a.protocol, a.party) > 0;
+  for (const auto& [input_name, in] : a.inputs) {
+    ARCA_RETURN_IF_ERROR(step.Wrap(check_cancel(), "loading inputs"));
+    const std::string what = fmt::format("loading input '{}'", input_name);
+    LoadedInput& out = loaded->inputs[input_name];
+    out.assignment = in;
+    Result<client::DatasetSchema> schema = client::DatasetSchema::Parse(in.schema.dump());
+    if (!schema.ok()) return step.Wrap(schema.status(), what);
+    out.schema = *std::move(schema);
+    if (!holds) continue;
+    client::ExpectedShareFile expected{in.dataset, in.version, a.protocol, a.party,
+                                       out.schema.Hash()};
+    Result<client::NodeShares> shares =
+        OpenStored(*options.store, *options.identity, in.location, in.sha256,
+                   [&](const client::ShareFileHeader&) { return expected; });
+    if (!shares.ok()) return step.Wrap(shares.status(), what);
+    if (shares->header.columns != static_cast<int64_t>(out.schema.columns.size())) {
+      return step.Wrap(DataLossError("the share file's column count differs from the schema's"),
+                       what);
+    }
+    out.rows = shares->header.rows;
+    out.frac_bits = shares->header.frac_bits;
+    out.columns = std::move(shares->columns);
+  }
+  for (const auto& [model_name, model] : a.models) {
+    ARCA_RETURN_IF_ERROR(step.Wrap(check_cancel(), "loading models"));
+    const std::string name = model_name;
+    const std::string what = fmt::format("loading model '{}'", name);
+    LoadedModel& out = loaded->models[name];
+    out.assignment = model;
+    if (!holds) continue;
+    // A model's file names the model; its version and schema are whatever it was uploaded
+    // with, which the digest the assignment names pins.
+    Result<client::NodeShares> shares = OpenStored(
+        *options.store, *options.identity, model.location, model.sha256,
+        [&](const client::ShareFileHeader& h) {
+          return client::ExpectedShareFile{name, h.version, a.protocol, a.party, h.schema_hash};
+        });
+    if (!shares.ok()) return step.Wrap(shares.status(), what);
+    out.rows = shares->header.rows;
+    out.frac_bits = shares->header.frac_bits;
+    out.columns = std::move(shares->columns);
+  }
+  return OkStatus();
+}
+
+// This node's receipt part for the job it ran.
+Result<json> SignPart(const JobRunnerOptions& options, const JobAssignment& a,
+                      const std::vector<client::PrivacySpent>& privacy,
+                      const std::string& result_sha256) {
+  const bool holds = mpc::PartsHeldBy(a.protocol, a.party) > 0;
+  client::ReceiptBody body;
+  body.job = a.job;
+  body.plan_hash = a.plan_hash;
+  body.level = a.level;
+  body.consumer = a.consumer;
+  body.result_key_sha256 = ToHex(crypto::Sha256(a.result_key));
+  for (const auto& [name, in] : a.inputs) {
+    body.datasets.push_back({name, in.dataset, in.version, holds ? in.sha256 : ""});
+    body.approvals.push_back({name, in.approvals, in.rules});
+  }
+  for (const auto& [name, model] : a.models) {
+    body.models.push_back({name, holds ? model.sha256 : ""});
+  }
+  body.privacy = privacy;
+  body.party = a.party;
+  body.node = a.parties[static_cast<size_t>(a.party)].node;
+  body.result_sha256 = result_sha256;
+  body.time = options.clock();
+  return client::SignReceiptPart(body, *options.identity, options.attest);
+}
+
 }  // namespace
 
 // --- The feed -----------------------------------------------------------------------------
 
-Result<JobAssignment> ParseJobAssignment(const json& node) {
+Result<JobAssignment> ParseJobAssignment(const json& job) {
+  const json& node = job;
   if (!node.is_object()) return InvalidArgumentError("work feed: a job must be an object");
   JobAssignment a;
   ARCA_ASSIGN_OR_RETURN(a.job, Required<int64_t>(node, "job", "job"));
@@ -279,12 +385,14 @@ Result<JobAssignment> ParseJobAssignment(const json& node) {
     return FieldError(where, "inputs", "must be an object of the plan's inputs");
   }
   for (const auto& [name, value] : node.at("inputs").items()) {
-    ARCA_ASSIGN_OR_RETURN(a.inputs[name], ParseInput(value, where + " input '" + name + "'"));
+    ARCA_ASSIGN_OR_RETURN(a.inputs[name],
+                          ParseInput(value, fmt::format("{} input '{}'", where, name)));
   }
   if (node.contains("models")) {
     if (!node.at("models").is_object()) return FieldError(where, "models", "must be an object");
     for (const auto& [name, value] : node.at("models").items()) {
-      ARCA_ASSIGN_OR_RETURN(a.models[name], ParseModel(value, where + " model '" + name + "'"));
+      ARCA_ASSIGN_OR_RETURN(a.models[name],
+                            ParseModel(value, fmt::format("{} model '{}'", where, name)));
     }
   }
   ARCA_ASSIGN_OR_RETURN(a.consumer, Required<std::string>(node, "consumer", where));
@@ -354,7 +462,7 @@ void CancelToken::Attach(net::Network* network) {
 
 json JobResult::CompleteRequest() const {
   return {{"result_sha256", result_sha256},
-          {"receipt_part", receipt_part},
+          {"receipt_part", json::parse(receipt_part)},
           {"stored_models", json::array()}};
 }
 
@@ -388,78 +496,23 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
   const auto report = [&](double fraction) {
     if (progress) progress(fraction);
   };
-  const auto check_cancel = [&]() -> Status {
+  const std::function<Status()> check_cancel = [&]() -> Status {
     if (cancel != nullptr && cancel->cancelled()) return AbortedError("the job was cancelled");
     return OkStatus();
   };
 
   // 1. The plan and this node's place in the job.
-  if (ToHex(crypto::Sha256(AsBytes(a.plan))) != a.plan_hash) {
-    return step.Wrap(InvalidArgumentError("the plan's SHA-256 is not the assignment's plan_hash: "
-                                          "refusing a plan nobody approved"),
-                     "checking the plan");
-  }
-  const auto own_key = options_.identity->signing_key().RawPublicKey();
-  if (a.parties[static_cast<size_t>(a.party)].signing_key !=
-      Bytes(own_key.begin(), own_key.end())) {
-    return step.Wrap(PermissionDeniedError("the assignment names another node's key for this "
-                                           "party: refusing a job meant for another node"),
-                     "checking the assignment");
-  }
+  ARCA_RETURN_IF_ERROR(CheckAssignment(options_, a, step));
 
   // 2. The marker, removed on every way out.
   const std::string jobs_dir = options_.state_dir + "/jobs";
   ARCA_RETURN_IF_ERROR(step.Wrap(WriteMarker(jobs_dir, a.job), "writing the job marker"));
-  struct MarkerRemover {
-    std::string path;
-    ~MarkerRemover() { ::unlink(path.c_str()); }
-  } marker{fmt::format("{}/{}", jobs_dir, a.job)};
+  const MarkerRemover marker(fmt::format("{}/{}", jobs_dir, a.job));
   report(0.0);
 
   // 3. The share files.
   LoadedInputs loaded;
-  const bool holds = mpc::PartsHeldBy(a.protocol, a.party) > 0;
-  for (const auto& [name, in] : a.inputs) {
-    ARCA_RETURN_IF_ERROR(step.Wrap(check_cancel(), "loading inputs"));
-    const std::string what = "loading input '" + name + "'";
-    LoadedInput& out = loaded.inputs[name];
-    out.assignment = in;
-    Result<client::DatasetSchema> schema = client::DatasetSchema::Parse(in.schema.dump());
-    if (!schema.ok()) return step.Wrap(schema.status(), what);
-    out.schema = *std::move(schema);
-    if (!holds) continue;
-    const client::ExpectedShareFile expected{in.dataset, in.version, a.protocol, a.party,
-                                             out.schema.Hash()};
-    Result<client::NodeShares> shares =
-        OpenStored(*options_.store, *options_.identity, in.location, in.sha256,
-                   [&](const client::ShareFileHeader&) { return expected; });
-    if (!shares.ok()) return step.Wrap(shares.status(), what);
-    if (shares->header.columns != static_cast<int64_t>(out.schema.columns.size())) {
-      return step.Wrap(DataLossError("the share file's column count differs from the schema's"),
-                       what);
-    }
-    out.rows = shares->header.rows;
-    out.frac_bits = shares->header.frac_bits;
-    out.columns = std::move(shares->columns);
-  }
-  for (const auto& [name, model] : a.models) {
-    ARCA_RETURN_IF_ERROR(step.Wrap(check_cancel(), "loading models"));
-    const std::string what = "loading model '" + name + "'";
-    LoadedModel& out = loaded.models[name];
-    out.assignment = model;
-    if (!holds) continue;
-    // A model's file names the model; its version and schema are whatever it was uploaded
-    // with, which the digest the assignment names pins.
-    Result<client::NodeShares> shares = OpenStored(
-        *options_.store, *options_.identity, model.location, model.sha256,
-        [&](const client::ShareFileHeader& h) {
-          return client::ExpectedShareFile{name, h.version, a.protocol, a.party, h.schema_hash};
-        });
-    if (!shares.ok()) return step.Wrap(shares.status(), what);
-    out.rows = shares->header.rows;
-    out.frac_bits = shares->header.frac_bits;
-    out.columns = std::move(shares->columns);
-  }
+  ARCA_RETURN_IF_ERROR(LoadShareFiles(options_, a, step, check_cancel, &loaded));
   report(0.05);
 
   // 4-5. The session.
@@ -518,6 +571,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
   if (!parts.empty() && parts[0].has_value()) {
     client::ResultFileHeader header{a.job, a.party, a.protocol, declared};
     std::vector<mpc::RingTensor> tensors;
+    tensors.reserve(parts.size());
     for (std::optional<mpc::RingTensor>& part : parts) tensors.push_back(std::move(*part));
     Result<Bytes> file = client::WriteResultFile(header, tensors, a.result_key);
     if (!file.ok()) return step.Wrap(file.status(), "writing the result file");
@@ -533,27 +587,9 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
   }
 
   // 7. The receipt part.
-  client::ReceiptBody body;
-  body.job = a.job;
-  body.plan_hash = a.plan_hash;
-  body.level = a.level;
-  body.consumer = a.consumer;
-  body.result_key_sha256 = ToHex(crypto::Sha256(a.result_key));
-  for (const auto& [name, in] : a.inputs) {
-    body.datasets.push_back({name, in.dataset, in.version, holds ? in.sha256 : ""});
-    body.approvals.push_back({name, in.approvals, in.rules});
-  }
-  for (const auto& [name, model] : a.models) {
-    body.models.push_back({name, holds ? model.sha256 : ""});
-  }
-  body.privacy = privacy;
-  body.party = a.party;
-  body.node = a.parties[static_cast<size_t>(a.party)].node;
-  body.result_sha256 = result.result_sha256;
-  body.time = options_.clock();
-  Result<json> part = client::SignReceiptPart(body, *options_.identity, options_.attest);
+  Result<json> part = SignPart(options_, a, privacy, result.result_sha256);
   if (!part.ok()) return step.Wrap(part.status(), "signing the receipt");
-  result.receipt_part = *std::move(part);
+  result.receipt_part = part->dump();
   report(1.0);
   return result;
 }

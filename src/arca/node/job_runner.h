@@ -181,7 +181,7 @@ struct JobResult {
   Bytes result_file;            // empty where this party sends no result (the dealer)
   std::string result_location;  // its place in the store; "" likewise
   std::string result_sha256;    // hex; "" likewise
-  nlohmann::json receipt_part;
+  std::string receipt_part;     // JSON text (client/receipt.h)
 
   // The body of POST /v1/jobs/{id}/complete.
   nlohmann::json CompleteRequest() const;

@@ -36,7 +36,8 @@ Result<JobOutputs> SumAndMean(mpc::Protocol& p, const LoadedInputs& inputs,
   // fractional bits) and the factor below 2^23, so the product stays below 2^62; the rounded
   // reciprocal is off by at most 2^-32 relative.
   constexpr int kBits = 31;
-  const auto inverse = static_cast<uint64_t>(std::llround(std::ldexp(1.0, kBits) / in.rows));
+  const auto inverse =
+      static_cast<uint64_t>(std::llround(std::ldexp(1.0, kBits) / static_cast<double>(in.rows)));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared scaled,
                         p.MulPublic(income_sum, mpc::RingTensor::Scalar(inverse)));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared mean, p.Truncate(scaled, kBits));
@@ -119,6 +120,7 @@ class JobRunnerTest : public ::testing::TestWithParam<std::string> {
     const mpc::ProtocolKind protocol = *client::ProtocolOfLevel(level);
     const std::vector<int> holders = client::ShareFileNodes(protocol);
     std::vector<crypto::X25519Key> keys;
+    keys.reserve(holders.size());
     for (const int n : holders)
       keys.push_back(nodes_[static_cast<size_t>(n)]->identity.hpke_key().public_key);
     const std::vector<Bytes> files = testing::MakeShareFiles(protocol, "hospital_a", 1, csv_, keys);
@@ -174,6 +176,7 @@ class JobRunnerTest : public ::testing::TestWithParam<std::string> {
     std::vector<Result<JobResult>> results(static_cast<size_t>(parties),
                                            Result<JobResult>(InternalError("not run")));
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(parties));
     for (int p = 0; p < parties; ++p) {
       threads.emplace_back([&, p] {
         json object = Assignment(level, p, ports);

@@ -3,11 +3,11 @@
 // Every process started here is stopped before the test ends.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <regex>
 
 #include "arca/client/node_upload.h"
@@ -41,7 +41,7 @@ class NodeProcess {
     while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
     ::close(out[0]);
     std::smatch match;
-    if (std::regex_search(line, match, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)"))) {
+    if (std::regex_search(line, match, std::regex(R"(listening on 127\.0\.0\.1:([0-9]+))"))) {
       port_ = static_cast<uint16_t>(std::stoi(match[1]));
     }
     EXPECT_THAT(line, HasSubstr("SIMULATED TEE"));

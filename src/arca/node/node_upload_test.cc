@@ -39,7 +39,7 @@ class NodeUploadTest : public ::testing::Test {
   }
 
   std::string Save(const Bytes& file, const std::string& name) const {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     testing::WriteFile(path, file);
     return path;
   }

@@ -45,7 +45,7 @@ ShareFileReceiver::ShareFileReceiver(std::unique_ptr<BlobWriter> writer,
 
 Status ShareFileReceiver::Append(ByteView bytes) {
   if (failed_) return FailedPreconditionError("upload refused: the upload has already failed");
-  const Status status = Consume(bytes);
+  Status status = Consume(bytes);
   if (!status.ok()) {
     failed_ = true;
     writer_.reset();  // removes what was written

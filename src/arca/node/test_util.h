@@ -3,6 +3,7 @@
 #ifndef ARCA_NODE_TEST_UTIL_H_
 #define ARCA_NODE_TEST_UTIL_H_
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -21,8 +22,8 @@ namespace arca::node::testing {
 
 // A fresh directory for the running test.
 inline std::string FreshTestDir(const std::string& prefix) {
-  const std::string dir = ::testing::TempDir() + "/" + prefix + "_" +
-                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::string dir = ::testing::TempDir() + "/" + prefix + "_" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -50,10 +51,10 @@ class SimRootFiles {
 
   // A node configuration with its state in `dir`/state<index>.
   NodeConfig Config(int index, const std::string& role = "compute") const {
-    const std::string text = "{\"role\": \"" + role + "\", \"index\": " + std::to_string(index) +
-                             ", \"listen\": \"127.0.0.1:0\", \"state_dir\": \"" + dir_ + "/state" +
-                             std::to_string(index) + "\", \"sim_root_key\": \"" + key_path() +
-                             "\"}";
+    const std::string text = fmt::format(
+        R"({{"role": "{}", "index": {}, "listen": "127.0.0.1:0", "state_dir": "{}/state{}",
+            "sim_root_key": "{}"}})",
+        role, index, dir_, index, key_path());
     return *NodeConfig::Parse(AsBytes(text));
   }
 
@@ -98,6 +99,7 @@ inline std::vector<Bytes> MakeShareFiles(mpc::ProtocolKind protocol, const std::
       });
   EXPECT_TRUE(status.ok()) << status.ToString();
   std::vector<Bytes> out;
+  out.reserve(nodes.size());
   for (const int node : nodes) out.push_back(files[static_cast<size_t>(node)]);
   return out;
 }
