@@ -553,6 +553,10 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
     const std::unique_ptr<mpc::Protocol> protocol = mpc::MakeProtocol(a.protocol, session.get());
     ran = party_program(*protocol);
   } else {
+    if (!options_.network) {
+      return step.Wrap(FailedPreconditionError("the node has no network factory"),
+                       "connecting to the other parties");
+    }
     Result<std::unique_ptr<net::Network>> network = options_.network(a);
     if (!network.ok()) return step.Wrap(network.status(), "connecting to the other parties");
     if (cancel != nullptr) cancel->Attach(network->get());

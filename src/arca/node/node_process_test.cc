@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <regex>
+#include <cstdlib>
+#include <string_view>
 
 #include "arca/client/node_upload.h"
 #include "arca/crypto/hash.h"
@@ -40,9 +41,10 @@ class NodeProcess {
     char c = 0;
     while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
     ::close(out[0]);
-    std::smatch match;
-    if (std::regex_search(line, match, std::regex(R"(listening on 127\.0\.0\.1:([0-9]+))"))) {
-      port_ = static_cast<uint16_t>(std::stoi(match[1]));
+    constexpr std::string_view kListening = "listening on 127.0.0.1:";
+    const size_t at = line.find(kListening);
+    if (at != std::string::npos) {
+      port_ = static_cast<uint16_t>(std::atoi(line.c_str() + at + kListening.size()));
     }
     EXPECT_THAT(line, HasSubstr("SIMULATED TEE"));
   }
