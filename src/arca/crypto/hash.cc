@@ -37,25 +37,20 @@ Sha512Digest Sha512(std::initializer_list<ByteView> parts) {
   return Digest<64>(EVP_sha512(), parts);
 }
 
-Sha256Hasher::Sha256Hasher()
-    : ctx_(EVP_MD_CTX_new(), [](void* ctx) { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx)); }) {
-  if (!ctx_ ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), EVP_sha256(), nullptr) != 1) {
-    std::abort();
-  }
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  // As in Digest: only allocation failure can fail here.
+  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
 }
 
 void Sha256Hasher::Update(ByteView data) {
-  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_.get()), data.data(), data.size()) != 1) {
-    std::abort();
-  }
+  if (EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1) std::abort();
 }
 
 Sha256Digest Sha256Hasher::Finish() {
   Sha256Digest out{};
   unsigned size = 0;
-  if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), out.data(), &size) != 1 ||
-      size != out.size()) {
+  if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &size) != 1 || size != out.size() ||
+      EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
     std::abort();
   }
   return out;

@@ -9,6 +9,8 @@
 
 #include "arca/base/bytes.h"
 
+using EVP_MD_CTX = struct evp_md_ctx_st;
+
 namespace arca::crypto {
 
 using Sha256Digest = std::array<uint8_t, 32>;
@@ -20,20 +22,20 @@ Sha256Digest Sha256(std::initializer_list<ByteView> parts);
 Sha384Digest Sha384(std::initializer_list<ByteView> parts);
 Sha512Digest Sha512(std::initializer_list<ByteView> parts);
 inline Sha256Digest Sha256(ByteView data) { return Sha256({data}); }
+inline Sha384Digest Sha384(ByteView data) { return Sha384({data}); }
+inline Sha512Digest Sha512(ByteView data) { return Sha512({data}); }
 
-// SHA-256 of bytes that arrive in pieces (a streamed upload), without holding them all.
+// SHA-256 of data that arrives piece by piece (an upload too large to hold at once).
 class Sha256Hasher {
  public:
   Sha256Hasher();
   void Update(ByteView data);
-  // The digest of everything given to Update; the hasher must not be used afterwards.
+  // The digest of everything passed to Update; the hasher then starts over, empty.
   Sha256Digest Finish();
 
  private:
-  std::shared_ptr<void> ctx_;  // EVP_MD_CTX
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
 };
-inline Sha384Digest Sha384(ByteView data) { return Sha384({data}); }
-inline Sha512Digest Sha512(ByteView data) { return Sha512({data}); }
 
 }  // namespace arca::crypto
 

@@ -4,8 +4,12 @@
 // Requests, one JSON message each, answered by one JSON message:
 //   {"op": "status"} -> {"ok": true, "role": "compute", "index": 0, "platform": "sim",
 //                        "simulated": true}
-// Unknown ops get {"ok": false, "error": "..."}. More ops (uploads, jobs) come with the
-// platform.
+//   upload_begin, chunks, upload_end, withdraw: client/node_upload.h (a dealer refuses them:
+//   it holds no shares)
+// Unknown ops get {"ok": false, "error": "..."}.
+//
+// Uploads are kept in the node's store, `state_dir/store` (share_store.h), sealed with a key
+// derived for the purpose "node store".
 #ifndef ARCA_NODE_NODE_SERVER_H_
 #define ARCA_NODE_NODE_SERVER_H_
 
@@ -18,6 +22,8 @@
 
 #include "arca/base/status.h"
 #include "arca/node/node_config.h"
+#include "arca/node/share_store.h"
+#include "arca/tee/evidence.h"
 #include "arca/tee/node_identity.h"
 #include "arca/tee/sim_tee.h"
 
@@ -35,10 +41,13 @@ class NodeServer {
   uint16_t port() const { return port_; }
   const tee::SimTee& tee() const { return tee_; }
   const tee::NodeIdentity& identity() const { return identity_; }
+  const ShareStore& store() const { return *store_; }
+  // This node's evidence binding `report_data` (what attested TLS and receipts carry).
+  Result<tee::Evidence> Evidence(ByteView report_data) const;
 
  private:
-  NodeServer(NodeConfig config, tee::SimTee tee, tee::NodeIdentity identity, int listener,
-             uint16_t port);
+  NodeServer(NodeConfig config, tee::SimTee tee, tee::NodeIdentity identity,
+             std::unique_ptr<ShareStore> store, int listener, uint16_t port);
   void Serve();
   void Handle(int fd);
   // Joins the threads of connections that have ended.
@@ -47,6 +56,7 @@ class NodeServer {
   NodeConfig config_;
   tee::SimTee tee_;
   tee::NodeIdentity identity_;
+  std::unique_ptr<ShareStore> store_;
   int listener_;
   uint16_t port_;
   std::atomic<bool> stopping_{false};
