@@ -12,6 +12,7 @@
 #include "arca/crypto/hpke.h"
 #include "arca/net/free_ports.h"
 #include "arca/net/tcp_link.h"
+#include "arca/node/plan_program.h"
 #include "arca/node/share_upload.h"
 #include "arca/node/test_util.h"
 #include "arca/plan/canonical_json.h"
@@ -20,6 +21,7 @@ namespace arca::node {
 namespace {
 
 using nlohmann::json;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr int kRows = 500;
@@ -258,6 +260,71 @@ TEST_P(JobRunnerTest, NodesRunAJobAndTheConsumerGetsThePlaintextAnswer) {
   options.result_files[0][options.result_files[0].size() / 2] ^= 1;
   EXPECT_THAT(client::VerifyReceipt(receipt, policy, options).status().message(),
               HasSubstr("is not one the nodes signed for"));
+}
+
+// A real plan through the executor (plan_program.h): statistics of the rows a filter keeps,
+// combined by the consumer to what the plaintext rows give.
+TEST_P(JobRunnerTest, APlanRunsThroughTheExecutor) {
+  const std::string level = GetParam();
+  const std::string plan_text = *plan::CanonicalJson(json::parse(R"({
+    "version": 1, "name": "Income of people aged 40 or more",
+    "inputs": {"hospital_a": {"columns": ["age", "income"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "hospital_a", "columns": ["age", "income"]},
+      {"id": "older", "op": "filter", "inputs": ["rows"],
+       "where": {"column": "age", "cmp": ">=", "value": 40}},
+      {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
+       "statistics": ["count", "mean", "max"]}],
+    "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
+    "levels": ["tee", "dealer2pc", "rep3"]})"));
+  Upload(level);
+  JobAssignment assignment;
+  assignment.job = 12;
+  assignment.plan = plan_text;
+  const std::vector<Result<JobResult>> results =
+      RunAll(level, PlanProgram(assignment), nullptr, [&](json& a) {
+        a["plan"] = plan_text;
+        a["plan_hash"] = ToHex(crypto::Sha256(AsBytes(plan_text)));
+      });
+  std::vector<Bytes> files;
+  for (size_t p = 0; p < results.size(); ++p) {
+    ASSERT_TRUE(results[p].ok()) << "party " << p << ": " << results[p].status().ToString();
+    if (!results[p]->result_file.empty()) files.push_back(results[p]->result_file);
+  }
+  Result<std::vector<client::NamedOutput>> outputs =
+      client::CombineResultFiles(files, consumer_.private_key);
+  ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+  ASSERT_EQ(outputs->size(), 1u);
+  double count = 0, sum = 0, max = 0;
+  for (int i = 0; i < kRows; ++i) {
+    const int age = 18 + (i * 37) % 70;
+    const double income = 1000.5 + (i * 7919) % 3000;
+    if (age < 40) continue;
+    count += 1;
+    sum += income;
+    max = std::max(max, income);
+  }
+  const client::NamedOutput& income = (*outputs)[0];
+  EXPECT_THAT(income.labels, ElementsAre("count", "mean", "max"));
+  ASSERT_EQ(income.values.size(), 3u);
+  EXPECT_EQ(income.values[0], count);
+  // The mean to the reciprocal's 2^-(f-1) relative error (docs/PLANS.md): 1e-2 at a mean of 2500.
+  EXPECT_NEAR(income.values[1], sum / count, 1e-2);
+  EXPECT_NEAR(income.values[2], max, 1e-5);
+}
+
+TEST(PlanProgramTest, RulesAreParsedAndErrorsNameTheField) {
+  const Result<plan::AnalysisRules> rules =
+      ParseAnalysisRules(json{{"aggregate_only", {"age"}}, {"min_rows", 10}});
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  EXPECT_THAT(rules->aggregate_only, ElementsAre("age"));
+  EXPECT_EQ(rules->min_rows, 10);
+  EXPECT_THAT(ParseAnalysisRules(json{{"min_rows", -1}}).status().message(),
+              HasSubstr("field 'min_rows'"));
+  EXPECT_THAT(ParseAnalysisRules(json{{"aggregate_only", "age"}}).status().message(),
+              HasSubstr("field 'aggregate_only'"));
+  EXPECT_THAT(ParseAnalysisRules(json{{"max_rows", 3}}).status().message(),
+              HasSubstr("unknown rule"));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLevels, JobRunnerTest, ::testing::Values("tee", "dealer2pc", "rep3"),
