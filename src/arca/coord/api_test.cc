@@ -76,7 +76,8 @@ class ApiTest : public ::testing::Test {
   }
 
   static ApiRequest Request(const std::string& method, const std::string& target,
-                            const std::string& body, std::map<std::string, std::string> headers) {
+                            const std::string& body,
+                            const std::map<std::string, std::string>& headers) {
     return {.method = method,
             .target = target,
             .header = [headers](std::string_view name) -> std::optional<std::string> {
@@ -339,7 +340,8 @@ TEST_F(ApiTest, AJobRunsFromApprovalToFetchedResult) {
   EXPECT_EQ(As("insurer", "GET", path).body["status"], "running");
   for (const std::string node : {"node-0", "node-1"}) {
     const std::string result = fmt::format("ciphertext of {}", node);
-    const Reply uploaded = Send(Signed(node, "PUT", path + "/results/" + node, result));
+    const Reply uploaded =
+        Send(Signed(node, "PUT", fmt::format("{}/results/{}", path, node), result));
     ASSERT_EQ(uploaded.status, 200) << uploaded.body;
     EXPECT_EQ(uploaded.body["sha256"], Hex(result));
   }

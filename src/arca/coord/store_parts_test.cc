@@ -52,7 +52,7 @@ class StorePartsTest : public ::testing::Test {
         .value();
   }
 
-  static StoredModelPart Part(std::string location) {
+  static StoredModelPart Part(const std::string& location) {
     return {.name = "risk",
             .kind = ModelKind::kLogistic,
             .features = {"age", "size"},
@@ -200,7 +200,7 @@ TEST_F(StorePartsTest, ModelsAreAddedOnceAndWithdrawnLocationsAreListed) {
                        .consumers = {"insurer"}};
   const Result<Model> added = store_->AddModel(spec, "lab");
   ASSERT_TRUE(added.ok()) << added.status().ToString();
-  const Model model = *added;
+  const Model& model = *added;
   EXPECT_EQ(store_->GetModel("m1").value(), model);
   EXPECT_THAT(store_->AddModel(spec, "lab").status().message(), HasSubstr("already exists"));
   ModelSpec bad = spec;
