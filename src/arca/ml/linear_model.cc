@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arca/fxp/encoding.h"
+#include "arca/ml/repeat_rows.h"
 
 namespace arca::ml {
 namespace {
@@ -31,12 +32,6 @@ Result<Shared> DesignTransposed(fxp::FixedPoint& fp, const Shared& features, boo
   const Shared ones = p.Public(
       mpc::RingTensor::Filled(Shape{1, features.shape().dim(0)}, uint64_t{1} << fp.frac_bits()));
   return p.ConcatRows({xt, ones});
-}
-
-// `count` copies of the rank-0 or one-element `x` as a column [count, 1].
-Result<Shared> Column(mpc::Protocol& p, const Shared& x, int64_t count) {
-  ARCA_ASSIGN_OR_RETURN(Shared row, p.Reshape(x, Shape{1, 1}));
-  return p.ConcatRows(std::vector<Shared>(static_cast<size_t>(count), row));
 }
 
 }  // namespace
@@ -73,9 +68,7 @@ Result<Shared> Train(fxp::FixedPoint& fp, const Shared& features, const Shared& 
   // The design matrix with unselected rows zeroed (the selection is a ring integer 0/1, so the
   // product is exact), made reusable across iterations.
   ARCA_ASSIGN_OR_RETURN(Shared xt, DesignTransposed(fp, features, options.intercept));
-  ARCA_ASSIGN_OR_RETURN(Shared selection_row, p.Reshape(selection, Shape{1, n}));
-  ARCA_ASSIGN_OR_RETURN(
-      Shared mask, p.ConcatRows(std::vector<Shared>(static_cast<size_t>(cols), selection_row)));
+  ARCA_ASSIGN_OR_RETURN(Shared mask, RepeatRows(p, selection, cols));
   ARCA_ASSIGN_OR_RETURN(xt, p.Mul(xt, mask));
   ARCA_ASSIGN_OR_RETURN(Shared x, p.Transpose(xt));
   ARCA_ASSIGN_OR_RETURN(x, p.Reusable(x));
@@ -93,7 +86,7 @@ Result<Shared> Train(fxp::FixedPoint& fp, const Shared& features, const Shared& 
   }
   ARCA_ASSIGN_OR_RETURN(Shared inverse, fp.Reciprocal(ratio));
   ARCA_ASSIGN_OR_RETURN(Shared scale, fp.MulConstant(inverse, options.learning_rate));
-  ARCA_ASSIGN_OR_RETURN(scale, Column(p, scale, cols));
+  ARCA_ASSIGN_OR_RETURN(scale, RepeatRows(p, scale, cols));
   // learning_rate·l2 at f + K bits, for the weights but not the intercept: multiplied by w it
   // joins the step's scale of 2f + K bits.
   mpc::RingTensor decay = mpc::RingTensor::Zeros(Shape{cols, 1});

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "arca/ml/repeat_rows.h"
 #include "arca/mpc/ring_tensor.h"
 
 namespace arca::ml {
@@ -16,17 +17,9 @@ using mpc::Shared;
 // Bits beyond f kept in the squared deviations until they are summed.
 constexpr int kGuardBits = 8;
 
-// `rows` copies of the vector `v` ([d]) as a matrix [rows, d].
-Result<Shared> RowsOf(mpc::Protocol& p, const Shared& v, int64_t rows) {
-  ARCA_ASSIGN_OR_RETURN(Shared row, p.Reshape(v, Shape{1, v.numel()}));
-  return p.ConcatRows(std::vector<Shared>(static_cast<size_t>(rows), row));
-}
-
 // The selection ([n], 0/1) as a matrix [n, d] with each row's flag in every column.
 Result<Shared> SelectionMatrix(mpc::Protocol& p, const Shared& selection, int64_t d) {
-  ARCA_ASSIGN_OR_RETURN(Shared row, p.Reshape(selection, Shape{1, selection.numel()}));
-  ARCA_ASSIGN_OR_RETURN(Shared rows,
-                        p.ConcatRows(std::vector<Shared>(static_cast<size_t>(d), row)));
+  ARCA_ASSIGN_OR_RETURN(Shared rows, RepeatRows(p, selection, d));
   return p.Transpose(rows);
 }
 
@@ -34,14 +27,6 @@ Result<Shared> SelectionMatrix(mpc::Protocol& p, const Shared& selection, int64_
 Result<Shared> ColumnSums(mpc::Protocol& p, const Shared& x) {
   ARCA_ASSIGN_OR_RETURN(Shared sums, p.Sum(x, 0));
   return p.Reshape(std::move(sums), Shape{x.shape().dim(1)});
-}
-
-// The first element of a one-element tensor, `count` times, as a vector.
-Result<Shared> Repeat(mpc::Protocol& p, const Shared& x, int64_t count) {
-  ARCA_ASSIGN_OR_RETURN(Shared one, p.Reshape(x, Shape{1, 1}));
-  ARCA_ASSIGN_OR_RETURN(Shared column,
-                        p.ConcatRows(std::vector<Shared>(static_cast<size_t>(count), one)));
-  return p.Reshape(std::move(column), Shape{count});
 }
 
 }  // namespace
@@ -75,7 +60,8 @@ Result<Standardized> Standardize(fxp::FixedPoint& fp, const Shared& features,
     ARCA_ASSIGN_OR_RETURN(ratio, p.Truncate(m, k - f));
   }
   ARCA_ASSIGN_OR_RETURN(Shared r, fp.Reciprocal(ratio));
-  ARCA_ASSIGN_OR_RETURN(r, Repeat(p, r, d));
+  ARCA_ASSIGN_OR_RETURN(r, RepeatRows(p, r, d));
+  ARCA_ASSIGN_OR_RETURN(r, p.Reshape(std::move(r), Shape{d}));
 
   // Unselected rows are zeroed (an exact product with the 0/1 ring integers).
   ARCA_ASSIGN_OR_RETURN(const Shared keep, SelectionMatrix(p, selection, d));
@@ -88,7 +74,7 @@ Result<Standardized> Standardize(fxp::FixedPoint& fp, const Shared& features,
 
   // Squared deviations keep kGuardBits beyond f until they are summed, so that the variance
   // of a small feature is not lost to one rounding per row.
-  ARCA_ASSIGN_OR_RETURN(Shared mean_rows, RowsOf(p, mean, n));
+  ARCA_ASSIGN_OR_RETURN(Shared mean_rows, RepeatRows(p, mean, n));
   ARCA_ASSIGN_OR_RETURN(Shared deviation, p.Sub(features, mean_rows));
   ARCA_ASSIGN_OR_RETURN(deviation, p.Mul(deviation, keep));
   ARCA_ASSIGN_OR_RETURN(Shared squares, p.Mul(deviation, deviation));
@@ -99,7 +85,7 @@ Result<Standardized> Standardize(fxp::FixedPoint& fp, const Shared& features,
   ARCA_ASSIGN_OR_RETURN(variance, p.AddPublic(variance, mpc::RingTensor::Scalar(1)));
   ARCA_ASSIGN_OR_RETURN(Shared inv_std, fp.InvSqrt(variance));
 
-  ARCA_ASSIGN_OR_RETURN(Shared inv_std_rows, RowsOf(p, inv_std, n));
+  ARCA_ASSIGN_OR_RETURN(Shared inv_std_rows, RepeatRows(p, inv_std, n));
   const Shared& base = centre ? deviation : kept;
   ARCA_ASSIGN_OR_RETURN(Shared scaled, fp.Mul(base, inv_std_rows));
   if (!centre) mean = p.Public(mpc::RingTensor::Zeros(Shape{d}));
