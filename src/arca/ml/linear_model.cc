@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <vector>
 
 #include "arca/fxp/encoding.h"
 #include "arca/ml/repeat_rows.h"

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <vector>
 
 #include "arca/ml/repeat_rows.h"
 #include "arca/mpc/ring_tensor.h"
