@@ -7,14 +7,20 @@
 namespace arca::cli {
 
 void CoordinatorFlags::AddTo(CLI::App& command) {
-  command.add_option("--coordinator", address, "The coordinator, HOST:PORT")->required();
+  command.add_option("--coordinator", address, "The coordinator, HOST:PORT")
+      ->envname("ARCA_COORDINATOR")
+      ->required();
   command
       .add_option("--coordinator-cert", certificate,
                   "The coordinator's certificate (its coordinator.crt), pinned")
+      ->envname("ARCA_COORDINATOR_CERT")
       ->required()
       ->check(CLI::ExistingFile);
-  command.add_option("--as", signer, "The party (or node) id that signs the requests")->required();
+  command.add_option("--as", signer, "The party (or node) id that signs the requests")
+      ->envname("ARCA_AS")
+      ->required();
   command.add_option("--key", key, "That party's Ed25519 private key file (from arca keygen)")
+      ->envname("ARCA_KEY")
       ->required()
       ->check(CLI::ExistingFile);
 }

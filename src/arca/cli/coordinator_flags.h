@@ -2,6 +2,9 @@
 //
 //   --coordinator HOST:PORT  --coordinator-cert FILE (its coordinator.crt, pinned)
 //   --as ID (the party or node that signs)  --key FILE (its Ed25519 private seed, 32 bytes)
+//
+// Each may come from the environment instead: ARCA_COORDINATOR, ARCA_COORDINATOR_CERT,
+// ARCA_AS, ARCA_KEY (a flag given wins).
 #ifndef ARCA_CLI_COORDINATOR_FLAGS_H_
 #define ARCA_CLI_COORDINATOR_FLAGS_H_
 

@@ -10,17 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "arca/cli/command_output.h"
 #include "arca/cli/coordinator_flags.h"
 
 namespace arca::cli {
 namespace {
 
 using nlohmann::json;
-
-int Fail(const Status& status) {
-  std::fprintf(stderr, "arca: %s\n", status.message().c_str());
-  return 1;
-}
 
 // A public key file: 64 hex digits (as keygen writes FILE.pub) or 32 raw bytes.
 Result<Bytes> ReadPublicKey(const std::string& path) {
@@ -53,24 +49,6 @@ int Keygen(const std::string& out) {
   std::printf("private key  %s (keep it secret)\npublic key   %s.pub  %s\n", out.c_str(),
               out.c_str(), public_hex.c_str());
   return 0;
-}
-
-// Prints `answer` as JSON, or `text` of it.
-template <typename Text>
-int Print(const Result<json>& answer, bool as_json, Text text) {
-  if (!answer.ok()) return Fail(answer.status());
-  if (as_json) {
-    std::printf("%s\n", answer->dump(2).c_str());
-  } else {
-    text(*answer);
-  }
-  return 0;
-}
-
-std::string Field(const json& object, std::string_view key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return "-";
-  return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 void PrintNodes(const json& answer) {
