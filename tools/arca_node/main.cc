@@ -2,7 +2,8 @@
 //
 //   arca-node --config node.json
 //
-// Serves attested TLS on the configured endpoint until SIGINT or SIGTERM.
+// Serves attested TLS on the configured endpoint until SIGINT or SIGTERM. Its identity's
+// Ed25519 public key is in STATE_DIR/identity.pub (for `arca platform add-node`).
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>

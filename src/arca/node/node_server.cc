@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "arca/base/logging.h"
@@ -175,6 +176,10 @@ Result<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& config) 
   ARCA_ASSIGN_OR_RETURN(
       tee::NodeIdentity identity,
       tee::NodeIdentity::LoadOrCreate(config.state_dir + "/identity.sealed", key));
+  // The public half, for the platform operator to register (`arca platform add-node
+  // --signing-key`); clients never trust it: they take the key from the attested evidence.
+  std::ofstream(config.state_dir + "/identity.pub")
+      << ToHex(identity.signing_key().RawPublicKey()) << "\n";
   ARCA_ASSIGN_OR_RETURN(tee::SealingKey store_key,
                         tee::SealingKey::Derive(secret, measurement, "node store"));
   ARCA_ASSIGN_OR_RETURN(std::unique_ptr<ShareStore> store,
