@@ -1,15 +1,18 @@
 // arca-node: one compute party or the dealer (DESIGN.md, "Processes"), on the SIMULATED TEE.
 //
-//   arca-node --config node.json
+//   arca-node --config node.json      (docs/NODE.md, "Running a node")
 //
 // Serves attested TLS on the configured endpoint until SIGINT or SIGTERM. Its identity's
-// Ed25519 public key is in STATE_DIR/identity.pub (for `arca platform add-node`).
+// Ed25519 public key is in STATE_DIR/identity.pub (for `arca platform add-node`). With a
+// coordinator in its configuration it also runs the jobs of the coordinator's work feed, over
+// attested links to its peers on `mesh_listen`.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 
 #include "arca/base/logging.h"
+#include "arca/node/coordinator_agent.h"
 #include "arca/node/node_server.h"
 
 namespace {
@@ -44,12 +47,28 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "arca-node: %s\n", server.status().message().c_str());
     return 1;
   }
+  std::unique_ptr<arca::node::CoordinatorAgent> agent;
+  if (config->coordinator) {
+    arca::Result<std::unique_ptr<arca::node::CoordinatorAgent>> started =
+        arca::node::CoordinatorAgent::Start(**server, *config);
+    if (!started.ok()) {
+      std::fprintf(stderr, "arca-node: %s\n", started.status().message().c_str());
+      return 1;
+    }
+    agent = *std::move(started);
+    std::printf("arca-node %d (%s) '%s': MPC links on %s:%u, coordinator %s:%u\n", config->index,
+                config->role.c_str(), config->node_id.c_str(), config->mesh_listen->host.c_str(),
+                static_cast<unsigned>(agent->mesh_port()),
+                config->coordinator->address.host.c_str(),
+                static_cast<unsigned>(config->coordinator->address.port));
+  }
   std::printf("arca-node %d (%s) listening on %s:%u — SIMULATED TEE: no hardware protection\n",
               config->index, config->role.c_str(), config->listen.host.c_str(),
               static_cast<unsigned>((*server)->port()));
   std::fflush(stdout);
   int signal = 0;
   sigwait(&stop, &signal);
+  agent.reset();  // cancels running jobs first: they use the server's identity and store
   return 0;
 }
 

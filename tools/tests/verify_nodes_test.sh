@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End to end with real processes on 127.0.0.1: the operator creates a SIMULATED root and
-# starts two nodes; a data owner attests them with `arca owner verify-nodes` and a policy that
-# pins the root and accepts the node program's measurement. A policy for another program
-# refuses them. Every process started here is stopped on exit.
+# starts a compute node and a dealer; a data owner attests them with `arca owner verify-nodes`
+# and a policy that pins the root and accepts the node program's measurements (one per role).
+# A policy naming the compute role's measurement only refuses the dealer. Every process started here is stopped on exit.
 #
 # Usage: verify_nodes_test.sh BIN_DIR
 set -euo pipefail
@@ -19,9 +19,10 @@ trap cleanup EXIT
 "$bin/arca" platform init-sim --dir "$work/root" >/dev/null
 fingerprint="$(openssl x509 -in "$work/root/sim-root.pem" -outform der | sha256sum | cut -d' ' -f1)"
 
+roles=(compute dealer)
 for i in 0 1; do
   cat >"$work/node$i.json" <<JSON
-{"role": "compute", "index": $i, "listen": "127.0.0.1:0",
+{"role": "${roles[$i]}", "index": 0, "listen": "127.0.0.1:0",
  "state_dir": "$work/state$i", "sim_root_key": "$work/root/sim-root.key"}
 JSON
   "$bin/arca-node" --config "$work/node$i.json" >"$work/node$i.log" 2>&1 &
@@ -56,10 +57,10 @@ policy "$m0" >"$work/policy-node0-only.json"
 echo "--- a policy accepting both nodes"
 "$bin/arca" owner verify-nodes --policy "$work/policy.json" "${endpoints[@]}"
 
-echo "--- a policy accepting node 0 only"
+echo "--- a policy accepting the compute role only"
 if "$bin/arca" owner verify-nodes --policy "$work/policy-node0-only.json" "${endpoints[@]}" \
   >"$work/out.txt"; then
-  echo "FAIL: node 1 was accepted by a policy that does not name its measurement"
+  echo "FAIL: the dealer was accepted by a policy that does not name its measurement"
   exit 1
 fi
 cat "$work/out.txt"

@@ -57,7 +57,7 @@ int Measure(const std::string& binary_path, const std::string& config_path) {
                  (binary.ok() ? config.status() : binary.status()).message().c_str());
     return 1;
   }
-  std::printf("%s\n", ToHex(tee::MeasureProgram(*binary, config->file_bytes)).c_str());
+  std::printf("%s\n", ToHex(node::MeasureNode(*binary, config->role)).c_str());
   return 0;
 }
 
@@ -76,7 +76,7 @@ void AddPlatformCommand(CLI::App& app, int* exit_code) {
   auto binary = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
   CLI::App* measure = platform->add_subcommand(
-      "measure", "Print the measurement a node reports (SHA-384 of binary and configuration)");
+      "measure", "Print the measurement a node reports (SHA-384 of the binary and the role it is configured for)");
   measure->add_option("--binary", *binary, "The arca-node executable")
       ->required()
       ->check(CLI::ExistingFile);

@@ -81,11 +81,10 @@ class NodeProcess {
 TEST(NodeProcessTest, AnOwnerUploadsToARealNodeAndWithdrawsAfterItsRestart) {
   const std::string dir = testing::FreshTestDir("node_process_test");
   const testing::SimRootFiles root(dir);
-  const NodeConfig config = root.Config(0);
   const std::string config_path = dir + "/node0.json";
-  testing::WriteFile(config_path, config.file_bytes);
-  const tee::Policy policy = root.Policy(
-      {ToHex(tee::MeasureProgram(*ReadFileBytes(ARCA_NODE_BINARY), config.file_bytes))});
+  testing::WriteFile(config_path, AsBytes(root.ConfigText(0)));
+  const tee::Policy policy =
+      root.Policy({ToHex(MeasureNode(*ReadFileBytes(ARCA_NODE_BINARY), "compute"))});
   const crypto::SigningKey owner = crypto::SigningKey::Generate();
 
   std::string location;

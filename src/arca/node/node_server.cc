@@ -160,7 +160,7 @@ class Requests {
 
 Result<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& config) {
   ARCA_ASSIGN_OR_RETURN(tee::SimRoot root, LoadSimRoot(config.sim_root_key));
-  ARCA_ASSIGN_OR_RETURN(const crypto::Sha384Digest measurement, MeasureThisProgram(config));
+  ARCA_ASSIGN_OR_RETURN(const crypto::Sha384Digest measurement, MeasureThisProgram(config.role));
   // The simulated machine: one per state directory.
   const crypto::Sha256Digest chip_id = crypto::Sha256(AsBytes(config.state_dir));
   tee::SimTee tee(std::move(root), measurement, chip_id);

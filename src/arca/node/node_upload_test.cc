@@ -28,7 +28,7 @@ class NodeUploadTest : public ::testing::Test {
  protected:
   NodeUploadTest() : dir_(testing::FreshTestDir("node_upload_test")), root_(dir_) {
     server_ = *NodeServer::Start(root_.Config(1));
-    policy_ = root_.Policy({ToHex(*MeasureThisProgram(root_.Config(1)))});
+    policy_ = root_.Policy({ToHex(*MeasureThisProgram("compute"))});
   }
 
   // The dealer2pc share files of a table; node 1's is sealed to the server, node 0's elsewhere.
@@ -152,7 +152,7 @@ TEST_F(NodeUploadTest, OnlyTheUploadersKeyWithdraws) {
 TEST_F(NodeUploadTest, ADealerTakesNoUploads) {
   const NodeConfig config = root_.Config(2, "dealer");
   std::unique_ptr<NodeServer> dealer = *NodeServer::Start(config);
-  const tee::Policy policy = root_.Policy({ToHex(*MeasureThisProgram(config))});
+  const tee::Policy policy = root_.Policy({ToHex(*MeasureThisProgram(config.role))});
   std::unique_ptr<tee::AttestedChannel> channel =
       *client::ConnectToNode({"127.0.0.1", dealer->port()}, policy);
   EXPECT_THAT(

@@ -49,13 +49,15 @@ class SimRootFiles {
   std::string key_path() const { return dir_ + "/sim-root.key"; }
   const tee::SimRoot& root() const { return *root_; }
 
-  // A node configuration with its state in `dir`/state<index>.
-  NodeConfig Config(int index, const std::string& role = "compute") const {
-    const std::string text = fmt::format(
+  // A node configuration file's text, with the node's state in `dir`/state<index>.
+  std::string ConfigText(int index, const std::string& role = "compute") const {
+    return fmt::format(
         R"({{"role": "{}", "index": {}, "listen": "127.0.0.1:0", "state_dir": "{}/state{}",
             "sim_root_key": "{}"}})",
         role, index, dir_, index, key_path());
-    return *NodeConfig::Parse(AsBytes(text));
+  }
+  NodeConfig Config(int index, const std::string& role = "compute") const {
+    return *NodeConfig::Parse(AsBytes(ConfigText(index, role)));
   }
 
   // A policy accepting the SIMULATED platform with these measurements (hex).

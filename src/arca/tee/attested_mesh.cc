@@ -209,6 +209,9 @@ void MeshAcceptor::Handle(int fd) {
   arrived_.notify_all();
 }
 
+// How often a dial or a wait looks whether its session was cancelled.
+constexpr std::chrono::milliseconds kCancelCheck{100};
+
 Result<std::unique_ptr<AttestedChannel>> MeshAcceptor::Await(const std::string& session, int party,
                                                              Clock::time_point deadline) {
   const Key key{session, party};
@@ -230,7 +233,8 @@ Result<std::unique_ptr<AttestedChannel>> MeshAcceptor::Await(const std::string& 
 Result<std::unique_ptr<AttestedChannel>> Dial(const net::Endpoint& at,
                                               const AttestedTlsOptions& tls,
                                               const std::string& session, int self_party,
-                                              ByteView expected_key, Clock::time_point deadline) {
+                                              ByteView expected_key, Clock::time_point deadline,
+                                              const std::function<bool()>& cancelled) {
   ARCA_RETURN_IF_ERROR(CheckMutual(tls));
   ARCA_RETURN_IF_ERROR(CheckSession(session));
   // The node may not be listening yet: retry until the deadline.
@@ -238,8 +242,9 @@ Result<std::unique_ptr<AttestedChannel>> Dial(const net::Endpoint& at,
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    fd = net::ConnectTcp(at, std::max(left, std::chrono::milliseconds(1)));
+    fd = net::ConnectTcp(at, std::clamp(left, std::chrono::milliseconds(1), kCancelCheck));
     if (fd.ok() || Clock::now() >= deadline) break;
+    if (cancelled && cancelled()) return AbortedError("cancelled while connecting");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (!fd.ok()) return fd.status();
@@ -270,7 +275,8 @@ Result<std::unique_ptr<AttestedChannel>> Dial(const net::Endpoint& at,
 Result<std::unique_ptr<net::Network>> BuildAttestedNetwork(
     int self, const std::string& session, const std::vector<net::Endpoint>& endpoints,
     const std::vector<Bytes>& expected_keys, MeshAcceptor& acceptor, const AttestedTlsOptions& tls,
-    std::chrono::milliseconds timeout, const AttestedLinkOptions& link) {
+    std::chrono::milliseconds timeout, const AttestedLinkOptions& link,
+    const std::function<bool()>& cancelled) {
   const int parties = static_cast<int>(endpoints.size());
   if (self < 0 || self >= parties) {
     return InvalidArgumentError(fmt::format("party {} is not one of {} parties", self, parties));
@@ -297,7 +303,7 @@ Result<std::unique_ptr<net::Network>> BuildAttestedNetwork(
     std::unique_ptr<AttestedChannel> channel;
     if (peer < self) {
       Result<std::unique_ptr<AttestedChannel>> dialed =
-          Dial(endpoints[index], tls, session, self, expected_keys[index], deadline);
+          Dial(endpoints[index], tls, session, self, expected_keys[index], deadline, cancelled);
       if (!dialed.ok()) {
         return dialed.status().WithContext(
             fmt::format("party {} connecting to party {} of session '{}' at {}", self, peer,
@@ -305,7 +311,19 @@ Result<std::unique_ptr<net::Network>> BuildAttestedNetwork(
       }
       channel = *std::move(dialed);
     } else {
-      Result<std::unique_ptr<AttestedChannel>> awaited = acceptor.Await(session, peer, deadline);
+      // Awaited in slices, so that a cancelled session stops waiting at once.
+      Result<std::unique_ptr<AttestedChannel>> awaited = AbortedError("cancelled while waiting");
+      for (;;) {
+        if (cancelled && cancelled()) {
+          awaited = AbortedError("cancelled while waiting");
+          break;
+        }
+        awaited = acceptor.Await(session, peer, std::min(deadline, Clock::now() + kCancelCheck));
+        if (awaited.ok() || awaited.status().code() != StatusCode::kDeadlineExceeded ||
+            Clock::now() >= deadline) {
+          break;
+        }
+      }
       if (!awaited.ok()) {
         return awaited.status().WithContext(
             fmt::format("party {} waited {} ms for party {}", self, timeout.count(), peer));

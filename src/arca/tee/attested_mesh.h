@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -98,22 +99,26 @@ class MeshAcceptor {
 
 // Connects to the node at `at` with attested TLS (`tls` mutual), checks that its attested
 // identity key (raw Ed25519) is `expected_key`, and introduces this side as party
-// `self_party` of `session`. A node that is not listening yet is retried until `deadline`.
+// `self_party` of `session`. A node that is not listening yet is retried until `deadline`,
+// or until `cancelled` (if given) says so.
 Result<std::unique_ptr<AttestedChannel>> Dial(const net::Endpoint& at,
                                               const AttestedTlsOptions& tls,
                                               const std::string& session, int self_party,
                                               ByteView expected_key,
-                                              net::Clock::time_point deadline);
+                                              net::Clock::time_point deadline,
+                                              const std::function<bool()>& cancelled = {});
 
 // Party `self`'s network for `session`, whose parties' nodes listen at `endpoints` and hold the
 // Ed25519 identity keys `expected_keys` (raw, 32 bytes each; expected_keys[self] is this
 // node's). Dials the parties below `self`, awaits those above on `acceptor`, and refuses a
 // peer whose attested key is not the one expected for its party index. Fails, naming the
-// party, if any link is not up within `timeout`.
+// party, if any link is not up within `timeout`; stops with Aborted within 0.1 s of
+// `cancelled` (if given) turning true.
 Result<std::unique_ptr<net::Network>> BuildAttestedNetwork(
     int self, const std::string& session, const std::vector<net::Endpoint>& endpoints,
     const std::vector<Bytes>& expected_keys, MeshAcceptor& acceptor, const AttestedTlsOptions& tls,
-    std::chrono::milliseconds timeout, const AttestedLinkOptions& link = {});
+    std::chrono::milliseconds timeout, const AttestedLinkOptions& link = {},
+    const std::function<bool()>& cancelled = {});
 
 }  // namespace arca::tee
 

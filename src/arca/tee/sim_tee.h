@@ -77,6 +77,7 @@ class SimTee {
   // the hardware derives from its fused secret and the measurement).
   crypto::Sha256Digest SealingSecret() const;
   const crypto::Sha384Digest& measurement() const { return measurement_; }
+  const SimRoot& root() const { return root_; }
 
  private:
   SimRoot root_;

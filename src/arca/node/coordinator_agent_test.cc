@@ -1,0 +1,271 @@
+// The platform in one process, over its real transports: the coordinator's HTTPS API, four
+// nodes (compute 0-2 and the dealer) each with its coordinator agent, attested uploads, and
+// jobs that the nodes find in the work feed and run over attested MPC links. The consumer
+// fetches the result files and combines them to what the plaintext rows give.
+#include "arca/node/coordinator_agent.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "arca/client/node_upload.h"
+#include "arca/client/receipt.h"
+#include "arca/client/result_file.h"
+#include "arca/coord/api_server.h"
+#include "arca/crypto/hpke.h"
+#include "arca/node/test_util.h"
+
+namespace arca::node {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kRows = 300;
+
+constexpr const char* kPlan = R"({
+  "version": 1, "name": "Income of people aged 40 or more",
+  "inputs": {"clinic": {"columns": ["age", "income"]}},
+  "nodes": [
+    {"id": "rows", "op": "column", "dataset": "clinic", "columns": ["age", "income"]},
+    {"id": "older", "op": "filter", "inputs": ["rows"],
+     "where": {"column": "age", "cmp": ">=", "value": 40}},
+    {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
+     "statistics": ["count", "mean", "max"]}],
+  "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
+  "levels": ["tee", "dealer2pc", "rep3"]})";
+
+Bytes Raw(const crypto::SigningKey& key) {
+  const auto raw = key.RawPublicKey();
+  return Bytes(raw.begin(), raw.end());
+}
+
+std::string Csv() {
+  std::string csv = "age,income\n";
+  for (int i = 0; i < kRows; ++i) {
+    csv += fmt::format("{},{}\n", 18 + (i * 37) % 70, 1000.5 + (i * 7919) % 3000);
+  }
+  return csv;
+}
+
+class PlatformTest : public ::testing::Test {
+ protected:
+  PlatformTest() : dir_(testing::FreshTestDir("coordinator_agent_test")), root_(dir_) {}
+
+  void SetUp() override {
+    coordinator_ =
+        *coord::ApiServer::Start({.state_dir = dir_ + "/coordinator", .admin_key = Raw(platform_)});
+    std::ofstream(dir_ + "/coordinator.crt") << coordinator_->certificate().Pem();
+    Register("clinic", "owner", owner_);
+    Register("insurer", "consumer", consumer_);
+    Register("lab", "code", lab_);
+    const char* roles[] = {"compute", "compute", "compute", "dealer"};
+    for (int n = 0; n < 4; ++n) {
+      const std::string id = n < 3 ? fmt::format("node-{}", n) : "dealer";
+      const NodeConfig config = *NodeConfig::Parse(AsBytes(fmt::format(
+          R"({{"role": "{}", "index": {}, "listen": "127.0.0.1:0", "state_dir": "{}/{}",
+              "sim_root_key": "{}", "node_id": "{}", "mesh_listen": "127.0.0.1:0",
+              "coordinator": {{"address": "127.0.0.1:{}", "certificate": "{}/coordinator.crt"}}}})",
+          roles[n], n < 3 ? n : 0, dir_, id, root_.key_path(), id, coordinator_->port(), dir_)));
+      servers_.push_back(*NodeServer::Start(config));
+      agents_.push_back(*CoordinatorAgent::Start(*servers_.back(), config,
+                                                 {.poll_interval = std::chrono::milliseconds(50)}));
+      const Result<json> node =
+          Client("platform", platform_)
+              ->RegisterNode({
+                  .id = id,
+                  .role = roles[n],
+                  .index = n < 3 ? n : 0,
+                  .endpoint = fmt::format("127.0.0.1:{}", servers_.back()->port()),
+                  .mesh_endpoint = fmt::format("127.0.0.1:{}", agents_.back()->mesh_port()),
+                  .signing_key = Raw(servers_.back()->identity().signing_key()),
+              });
+      ASSERT_TRUE(node.ok()) << node.status().ToString();
+    }
+    policy_ = root_.Policy({ToHex(*MeasureThisProgram("compute"))});
+  }
+
+  void TearDown() override {
+    agents_.clear();
+    servers_.clear();
+  }
+
+  std::unique_ptr<client::CoordinatorClient> Client(const std::string& id,
+                                                    const crypto::SigningKey& key) {
+    return *client::CoordinatorClient::Create({.port = coordinator_->port(),
+                                               .certificate_pem = coordinator_->certificate().Pem(),
+                                               .signer = id,
+                                               .key = key});
+  }
+
+  void Register(const std::string& id, const std::string& role, const crypto::SigningKey& key) {
+    ASSERT_TRUE(
+        Client("platform", platform_)
+            ->RegisterParty({.id = id, .display_name = id, .role = role, .public_key = Raw(key)})
+            .ok());
+  }
+
+  // The owner's upload of the clinic's rows for `level`: share files sealed to the attested
+  // keys of the level's compute nodes, then the dataset's record with their digests.
+  void Upload(const std::string& level, int version) {
+    const mpc::ProtocolKind protocol = *client::ProtocolOfLevel(level);
+    const std::vector<int> nodes = client::ShareFileNodes(protocol);
+    std::vector<std::unique_ptr<tee::AttestedChannel>> channels;
+    std::vector<crypto::X25519Key> keys;
+    for (const int n : nodes) {
+      channels.push_back(
+          *client::ConnectToNode({"127.0.0.1", servers_[static_cast<size_t>(n)]->port()}, policy_));
+      crypto::X25519Key key{};
+      std::copy(channels.back()->peer_hpke_key().begin(), channels.back()->peer_hpke_key().end(),
+                key.begin());
+      keys.push_back(key);
+    }
+    const std::vector<Bytes> files =
+        testing::MakeShareFiles(protocol, "clinic", static_cast<uint64_t>(version), Csv(), keys);
+    client::DatasetUpload dataset{.name = "clinic",
+                                  .level = level,
+                                  .schema = json::parse(testing::kSchema),
+                                  .row_count = kRows,
+                                  .locations = {}};
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const std::string path = fmt::format("{}/share-{}-{}", dir_, level, i);
+      testing::WriteFile(path, files[i]);
+      const Result<client::UploadAnswer> answer =
+          client::UploadShareFile(*channels[i], path, "dataset", owner_, {});
+      ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+      dataset.locations.push_back({.node = fmt::format("node-{}", nodes[i]),
+                                   .location = answer->location,
+                                   .sha256 = answer->sha256});
+    }
+    const Result<json> added = Client("clinic", owner_)->AddDataset(dataset);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    ASSERT_EQ(added->at("version"), version);
+  }
+
+  // Waits for the job to end; its final record.
+  json Await(int64_t job) {
+    const auto consumer = Client("insurer", consumer_);
+    for (int i = 0; i < 1200; ++i) {
+      const Result<json> answer = consumer->GetJob(job);
+      EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+      if (!answer.ok()) return {};
+      const json& record = *answer;
+      const std::string status = record.at("status");
+      if (status != "pending" && status != "running") return record;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "job " << job << " did not end";
+    return {};
+  }
+
+  std::vector<client::NamedOutput> Fetch(int64_t job) {
+    const auto consumer = Client("insurer", consumer_);
+    const Result<json> answer = consumer->GetReceipt(job);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    if (!answer.ok()) return {};
+    const json& receipt = *answer;
+    std::vector<Bytes> files;
+    for (const json& result : receipt.at("results")) {
+      const std::string path = fmt::format("{}/result-{}-{}", dir_, job, files.size());
+      const Status fetched = consumer->FetchResult(job, result.at("node").get<std::string>(), path);
+      EXPECT_TRUE(fetched.ok()) << fetched.ToString();
+      files.push_back(*ReadFileBytes(path));
+    }
+    EXPECT_EQ(receipt.at("receipt").at("parts").size(), files.size() == 2 ? 3u : files.size());
+    Result<std::vector<client::NamedOutput>> outputs =
+        client::CombineResultFiles(files, result_key_.private_key);
+    EXPECT_TRUE(outputs.ok()) << outputs.status().ToString();
+    return outputs.ok() ? *std::move(outputs) : std::vector<client::NamedOutput>{};
+  }
+
+  const std::string dir_;
+  const testing::SimRootFiles root_;
+  const crypto::SigningKey platform_ = crypto::SigningKey::Generate();
+  const crypto::SigningKey owner_ = crypto::SigningKey::Generate();
+  const crypto::SigningKey consumer_ = crypto::SigningKey::Generate();
+  const crypto::SigningKey lab_ = crypto::SigningKey::Generate();
+  const crypto::X25519KeyPair result_key_ = crypto::GenerateX25519KeyPair();
+  std::unique_ptr<coord::ApiServer> coordinator_;
+  std::vector<std::unique_ptr<NodeServer>> servers_;
+  std::vector<std::unique_ptr<CoordinatorAgent>> agents_;
+  tee::Policy policy_;
+};
+
+TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintextAnswer) {
+  const Result<json> plan = Client("lab", lab_)->SubmitPlan(kPlan);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const std::string plan_hash = plan->at("hash");
+  double count = 0, sum = 0, max = 0;
+  for (int i = 0; i < kRows; ++i) {
+    const int age = 18 + (i * 37) % 70;
+    const double income = 1000.5 + (i * 7919) % 3000;
+    if (age < 40) continue;
+    count += 1;
+    sum += income;
+    max = std::max(max, income);
+  }
+  int version = 0;
+  for (const std::string level : {"tee", "dealer2pc", "rep3"}) {
+    SCOPED_TRACE(level);
+    Upload(level, ++version);
+    if (version == 1) {
+      const Result<json> approval = Client("clinic", owner_)
+                                        ->GrantApproval({.plan_hash = plan_hash,
+                                                         .dataset = "clinic",
+                                                         .consumers = {"insurer"},
+                                                         .levels = {"tee", "dealer2pc", "rep3"}});
+      ASSERT_TRUE(approval.ok()) << approval.status().ToString();
+    }
+    const Result<json> job = Client("insurer", consumer_)
+                                 ->CreateJob({.plan_hash = plan_hash,
+                                              .level = level,
+                                              .result_key = Bytes(result_key_.public_key.begin(),
+                                                                  result_key_.public_key.end())});
+    ASSERT_TRUE(job.ok()) << job.status().ToString();
+    const int64_t id = job->at("id");
+    const json done = Await(id);
+    ASSERT_EQ(done.at("status"), "succeeded") << done.dump();
+    const std::vector<client::NamedOutput> outputs = Fetch(id);
+    ASSERT_EQ(outputs.size(), 1u);
+    ASSERT_EQ(outputs[0].values.size(), 3u);
+    EXPECT_EQ(outputs[0].values[0], count);
+    EXPECT_NEAR(outputs[0].values[1], sum / count, 1e-2);  // the reciprocal's 2^-(f-1)
+    EXPECT_NEAR(outputs[0].values[2], max, 1e-5);
+  }
+  // Every node recorded its evidence (SIMULATED) for `arca platform nodes`.
+  for (const json& node : Client("platform", platform_)->ListNodes()->at("nodes")) {
+    EXPECT_EQ(node.at("attestation").at("platform"), "sim") << node.dump();
+  }
+}
+
+TEST_F(PlatformTest, ACancelledJobStopsOnEveryNode) {
+  const Result<json> plan = Client("lab", lab_)->SubmitPlan(kPlan);
+  ASSERT_TRUE(plan.ok());
+  Upload("rep3", 1);
+  ASSERT_TRUE(Client("clinic", owner_)
+                  ->GrantApproval({.plan_hash = plan->at("hash"),
+                                   .dataset = "clinic",
+                                   .consumers = {"insurer"},
+                                   .levels = {"rep3"}})
+                  .ok());
+  // Node 2 stops taking part, so the job waits for its links; the consumer cancels it.
+  agents_[2].reset();
+  const int64_t id = Client("insurer", consumer_)
+                         ->CreateJob({.plan_hash = plan->at("hash"),
+                                      .level = "rep3",
+                                      .result_key = Bytes(result_key_.public_key.begin(),
+                                                          result_key_.public_key.end())})
+                         ->at("id");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(Client("insurer", consumer_)->CancelJob(id).ok());
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(Await(id).at("status"), "cancelled");
+  // The agents of nodes 0 and 1 stop their part; tearing them down does not wait for it.
+  agents_[0].reset();
+  agents_[1].reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(20));
+}
+
+}  // namespace
+}  // namespace arca::node
