@@ -304,6 +304,35 @@ Status WriteShareFiles(const UploadSpec& spec, const DatasetSchema& schema,
   return OkStatus();
 }
 
+Result<Bytes> WriteOwnShareFile(const ShareFileHeader& header,
+                                const std::vector<mpc::Shared>& columns,
+                                const crypto::X25519Key& node_key) {
+  if (static_cast<int64_t>(columns.size()) != header.columns) {
+    return InvalidArgumentError(
+        fmt::format("{} columns, the header declares {}", columns.size(), header.columns));
+  }
+  Bytes file = header.Serialize();
+  ARCA_ASSIGN_OR_RETURN(hpke::StreamSealer sealer,
+                        hpke::StreamSealer::Create(node_key, AsBytes(kShareFileInfo), file,
+                                                   hpke::AeadId::kAes128Gcm, kChunkSize));
+  const size_t parts = static_cast<size_t>(mpc::PartsHeldBy(header.protocol, header.node));
+  for (const mpc::Shared& column : columns) {
+    if (column.numel() != header.rows || column.parts().size() != parts) {
+      return InvalidArgumentError(fmt::format(
+          "a column holds {} elements in {} parts; node {} of {} holds {} parts of {} rows",
+          column.numel(), column.parts().size(), header.node,
+          mpc::ProtocolKindName(header.protocol), parts, header.rows));
+    }
+    for (const mpc::RingTensor& part : column.parts()) {
+      const std::span<const uint64_t> values = part.values();
+      ARCA_RETURN_IF_ERROR(sealer.Update(
+          {reinterpret_cast<const uint8_t*>(values.data()), values.size_bytes()}, &file));
+    }
+  }
+  ARCA_RETURN_IF_ERROR(sealer.Finish(&file));
+  return file;
+}
+
 Result<NodeShares> OpenShareFile(ByteView file, ByteView node_private_key,
                                  const ExpectedShareFile& expected) {
   size_t header_size = 0;

@@ -101,6 +101,13 @@ Status WriteShareFiles(const UploadSpec& spec, const DatasetSchema& schema,
 
 // --- On a node. ---
 
+// A node's own share file: `columns`, this node's parts (header.node's, shape [header.rows]
+// each), sealed to its own HPKE key. A model a job trained and kept (`store_as`) is written so,
+// and read back like a code owner's upload.
+Result<Bytes> WriteOwnShareFile(const ShareFileHeader& header,
+                                const std::vector<mpc::Shared>& columns,
+                                const crypto::X25519Key& node_key);
+
 // What a node knows of an upload before it opens the file (from the coordinator's record).
 struct ExpectedShareFile {
   std::string dataset;

@@ -106,9 +106,11 @@ class PlatformTest : public ::testing::Test {
             .ok());
   }
 
-  // The owner's upload of the clinic's rows for `level`: share files sealed to the attested
-  // keys of the level's compute nodes, then the dataset's record with their digests.
-  void Upload(const std::string& level, int version) {
+  // An upload of the test's rows as `dataset` for `level`, by `party`: share files sealed to
+  // the attested keys of the level's compute nodes, then the dataset's record with their
+  // digests.
+  void Upload(const std::string& level, int version, const std::string& dataset = "clinic",
+              const std::string& party = "clinic") {
     const mpc::ProtocolKind protocol = *client::ProtocolOfLevel(level);
     const std::vector<int> nodes = client::ShareFileNodes(protocol);
     std::vector<std::unique_ptr<tee::AttestedChannel>> channels;
@@ -122,23 +124,24 @@ class PlatformTest : public ::testing::Test {
       keys.push_back(key);
     }
     const std::vector<Bytes> files =
-        testing::MakeShareFiles(protocol, "clinic", static_cast<uint64_t>(version), Csv(), keys);
-    client::DatasetUpload dataset{.name = "clinic",
-                                  .level = level,
-                                  .schema = json::parse(testing::kSchema),
-                                  .row_count = kRows,
-                                  .locations = {}};
+        testing::MakeShareFiles(protocol, dataset, static_cast<uint64_t>(version), Csv(), keys);
+    const crypto::SigningKey& key = party == "clinic" ? owner_ : consumer_;
+    client::DatasetUpload record{.name = dataset,
+                                 .level = level,
+                                 .schema = json::parse(testing::kSchema),
+                                 .row_count = kRows,
+                                 .locations = {}};
     for (size_t i = 0; i < nodes.size(); ++i) {
-      const std::string path = fmt::format("{}/share-{}-{}", dir_, level, i);
+      const std::string path = fmt::format("{}/share-{}-{}-{}", dir_, dataset, level, i);
       testing::WriteFile(path, files[i]);
       const Result<client::UploadAnswer> answer =
-          client::UploadShareFile(*channels[i], path, "dataset", owner_, {});
+          client::UploadShareFile(*channels[i], path, "dataset", key, {});
       ASSERT_TRUE(answer.ok()) << answer.status().ToString();
-      dataset.locations.push_back({.node = fmt::format("node-{}", nodes[i]),
-                                   .location = answer->location,
-                                   .sha256 = answer->sha256});
+      record.locations.push_back({.node = fmt::format("node-{}", nodes[i]),
+                                  .location = answer->location,
+                                  .sha256 = answer->sha256});
     }
-    const Result<json> added = Client("clinic", owner_)->AddDataset(dataset);
+    const Result<json> added = Client(party, key)->AddDataset(record);
     ASSERT_TRUE(added.ok()) << added.status().ToString();
     ASSERT_EQ(added->at("version"), version);
   }
@@ -236,6 +239,74 @@ TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintex
   // Every node recorded its evidence (SIMULATED) for `arca platform nodes`.
   for (const json& node : Client("platform", platform_)->ListNodes()->at("nodes")) {
     EXPECT_EQ(node.at("attestation").at("platform"), "sim") << node.dump();
+  }
+}
+
+// A model trained on the clinic's rows and kept on the nodes (`store_as`) scores the
+// consumer's own rows in a later job; the weights reach nobody in the clear but the consumer
+// to whom the training plan released them too, for the test's comparison.
+TEST_F(PlatformTest, AModelKeptOnTheNodesScoresTheConsumersRows) {
+  const std::string train = R"({
+    "version": 1, "name": "Income by age",
+    "inputs": {"clinic": {"columns": ["age", "income"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "clinic", "columns": ["age", "income"]},
+      {"id": "model", "op": "train_linear", "inputs": ["rows"], "features": ["age"],
+       "label": "income", "iterations": 60, "learning_rate": 0.5, "standardize": true,
+       "store_as": "income-by-age"}],
+    "outputs": [{"name": "model", "node": "model", "recipients": ["insurer"]}],
+    "levels": ["dealer2pc"]})";
+  const std::string score = R"({
+    "version": 1, "name": "Income of the insurer's people",
+    "inputs": {"people": {"columns": ["age"], "supplied_by": "consumer"}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "people", "columns": ["age"]},
+      {"id": "income", "op": "infer", "inputs": ["rows"], "model": "income-by-age",
+       "features": ["age"]}],
+    "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
+    "levels": ["dealer2pc"]})";
+  const auto lab = Client("lab", lab_);
+  const auto insurer = Client("insurer", consumer_);
+  const std::string train_hash = lab->SubmitPlan(train)->at("hash");
+  const std::string score_hash = lab->SubmitPlan(score)->at("hash");
+  Upload("dealer2pc", 1);
+  ASSERT_TRUE(Client("clinic", owner_)
+                  ->GrantApproval({.plan_hash = train_hash,
+                                   .dataset = "clinic",
+                                   .consumers = {"insurer"},
+                                   .levels = {"dealer2pc"}})
+                  .ok());
+  const Bytes result_key(result_key_.public_key.begin(), result_key_.public_key.end());
+  const int64_t trained =
+      insurer->CreateJob({.plan_hash = train_hash, .level = "dealer2pc", .result_key = result_key})
+          ->at("id");
+  ASSERT_EQ(Await(trained).at("status"), "succeeded");
+  const std::vector<client::NamedOutput> model = Fetch(trained);
+  ASSERT_EQ(model.size(), 1u);
+  ASSERT_EQ(model[0].values.size(), 2u);  // age, intercept
+  const Result<json> stored = insurer->GetModel("income-by-age");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->at("level"), "dealer2pc");
+  EXPECT_EQ(stored->at("locations").size(), 2u);
+
+  Upload("dealer2pc", 1, "people", "insurer");
+  const Result<json> scored_job = insurer->CreateJob({.plan_hash = score_hash,
+                                                      .level = "dealer2pc",
+                                                      .result_key = result_key,
+                                                      .inputs = {{"people", "people"}}});
+  ASSERT_TRUE(scored_job.ok()) << scored_job.status().ToString();
+  const json done = Await(scored_job->at("id"));
+  ASSERT_EQ(done.at("status"), "succeeded") << done.dump();
+  const std::vector<client::NamedOutput> income = Fetch(scored_job->at("id"));
+  ASSERT_EQ(income.size(), 1u);
+  ASSERT_EQ(income[0].values.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; i += 37) {
+    const double age = 18 + (i * 37) % 70;
+    // The released weights and the kept ones are the same numbers: the product differs only
+    // by its truncation (2^-18 relative, times the magnitude).
+    EXPECT_NEAR(income[0].values[static_cast<size_t>(i)],
+                model[0].values[0] * age + model[0].values[1], 0.05)
+        << "row " << i;
   }
 }
 

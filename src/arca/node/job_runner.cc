@@ -317,6 +317,33 @@ Status LoadShareFiles(const JobRunnerOptions& options, const JobAssignment& a, c
   return OkStatus();
 }
 
+// Writes this node's parts of `model` into its store, as a share file sealed to its own key;
+// the model's record for the coordinator.
+Result<json> StoreModel(const JobRunnerOptions& options, const JobAssignment& a,
+                        const JobStoredModel& model) {
+  client::ShareFileHeader header;
+  header.protocol = a.protocol;
+  header.node = a.party;
+  header.frac_bits = model.frac_bits;
+  header.version = 1;
+  header.rows = model.weights.numel();
+  header.columns = 1;
+  header.schema_hash = crypto::Sha256(AsBytes("arca model weights v1"));
+  header.dataset = model.name;
+  ARCA_ASSIGN_OR_RETURN(
+      const Bytes file,
+      client::WriteOwnShareFile(header, {model.weights}, options.identity->hpke_key().public_key));
+  BlobInfo info;
+  info.kind = BlobKind::kModel;
+  info.name = model.name;
+  info.version = 1;
+  info.protocol = a.protocol;
+  ARCA_ASSIGN_OR_RETURN(const StoredBlob stored, options.store->Put(info, file));
+  return json{{"name", model.name},          {"kind", model.kind},
+              {"features", model.features},  {"intercept", model.intercept},
+              {"location", stored.location}, {"sha256", ToHex(stored.info.sha256)}};
+}
+
 // This node's receipt part for the job it ran.
 Result<json> SignPart(const JobRunnerOptions& options, const JobAssignment& a,
                       const std::vector<client::PrivacySpent>& privacy,
@@ -463,7 +490,7 @@ void CancelToken::Attach(net::Network* network) {
 json JobResult::CompleteRequest() const {
   return {{"result_sha256", result_sha256},
           {"receipt_part", json::parse(receipt_part)},
-          {"stored_models", json::array()}};
+          {"stored_models", stored_models}};
 }
 
 Result<std::vector<InterruptedJob>> JobRunner::RecoverInterrupted() const {
@@ -520,6 +547,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
   std::vector<std::optional<mpc::RingTensor>> parts;
   std::vector<client::ResultOutputInfo> declared;
   std::vector<client::PrivacySpent> privacy;
+  std::vector<JobStoredModel> models;
   const mpc::PartyProgram party_program = [&](mpc::Protocol& protocol) -> Status {
     {
       const mpc::Session::Scope scope(protocol.session(), "agreeing on input shapes");
@@ -527,9 +555,10 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
     }
     ARCA_RETURN_IF_ERROR(check_cancel());
     report(0.1);
-    ARCA_ASSIGN_OR_RETURN(const JobOutputs outputs, program(protocol, loaded, [&](double f) {
+    ARCA_ASSIGN_OR_RETURN(JobOutputs outputs, program(protocol, loaded, [&](double f) {
                             report(0.1 + 0.8 * std::clamp(f, 0.0, 1.0));
                           }));
+    models = std::move(outputs.models);
     ARCA_RETURN_IF_ERROR(check_cancel());
     ARCA_RETURN_IF_ERROR(CheckOutputs(outputs));
     const mpc::Session::Scope scope(protocol.session(), "result parts");
@@ -588,6 +617,17 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
     result.result_location = stored->location;
     result.result_sha256 = ToHex(stored->info.sha256);
     result.result_file = *std::move(file);
+  }
+
+  // 6b. The models it keeps: this node's parts, sealed to itself.
+  if (mpc::PartsHeldBy(a.protocol, a.party) > 0) {
+    for (const JobStoredModel& model : models) {
+      Result<json> stored = StoreModel(options_, a, model);
+      if (!stored.ok()) {
+        return step.Wrap(stored.status(), fmt::format("storing model '{}'", model.name));
+      }
+      result.stored_models.push_back(*std::move(stored));
+    }
   }
 
   // 7. The receipt part.

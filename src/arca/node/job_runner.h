@@ -136,8 +136,20 @@ struct JobOutput {
   double delta = 0;
 };
 
+// A model the job keeps secret-shared on the nodes (a train node's `store_as`), for later
+// `infer` jobs of its consumer.
+struct JobStoredModel {
+  std::string name;
+  std::string kind;  // logistic, linear
+  std::vector<std::string> features;
+  bool intercept = true;
+  int frac_bits = 0;
+  mpc::Shared weights;  // the features' weights in order, then the intercept
+};
+
 struct JobOutputs {
   std::vector<JobOutput> outputs;
+  std::vector<JobStoredModel> models;
 };
 
 // A fraction in [0, 1].
@@ -182,6 +194,9 @@ struct JobResult {
   std::string result_location;  // its place in the store; "" likewise
   std::string result_sha256;    // hex; "" likewise
   std::string receipt_part;     // JSON text (client/receipt.h)
+  // The models the job stored on this node, as the coordinator records them: name, kind,
+  // features, intercept, location, sha256 (none on the dealer, which holds no parts).
+  nlohmann::json stored_models = nlohmann::json::array();
 
   // The body of POST /v1/jobs/{id}/complete.
   nlohmann::json CompleteRequest() const;

@@ -136,6 +136,15 @@ JobProgram PlanProgram(const JobAssignment& assignment) {
       out.epsilon = value.epsilon_spent.value_or(0);
       outputs.outputs.push_back(std::move(out));
     }
+    for (auto& [name, model] : result.stored_models) {
+      outputs.models.push_back(
+          {.name = name,
+           .kind = model.kind == ml::ModelKind::kLogistic ? "logistic" : "linear",
+           .features = std::move(model.features),
+           .intercept = model.intercept,
+           .frac_bits = model.frac_bits,
+           .weights = std::move(model.weights)});
+    }
     return outputs;
   };
 }
