@@ -89,7 +89,7 @@ JSON
 printf 'age,income\n42,52000.5\n37,48000.25\n90,31000\n' >"$work/data.csv"
 printf 'age,income\n42,52000.5\nabc,48000.25\n90,31000\n' >"$work/bad.csv"
 
-blobs() { cat "$work"/node?/store/*.meta 2>/dev/null | wc -c; }  # what the nodes keep
+blobs() { find "$work"/node?/store -name '*.meta' | wc -l; }  # the blobs the nodes keep
 datasets() { sqlite3 "$work/coord/coordinator.db" "SELECT count(*) FROM datasets"; }
 digest() {  # digest FILE.json N: the N-th location's sha256 of a record
   python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["locations"][int(sys.argv[2])]["sha256"])' "$@"
@@ -101,6 +101,7 @@ as hospital-a owner upload --dataset clinic --csv "$work/data.csv" --schema "$wo
 grep -q "uploaded dataset clinic version 1: 3 rows at level dealer2pc" "$work/out.txt"
 [[ "$(grep -c "blob:" "$work/out.txt")" -eq 2 ]] || fail "dealer2pc needs two locations"
 grep -q "^  node-0 " "$work/out.txt" && grep -q "^  node-1 " "$work/out.txt"
+[[ "$(blobs)" -eq 2 ]] || fail "the nodes keep $(blobs) blobs after one dealer2pc upload, not 2"
 
 echo "--- the same dataset at rep3, as JSON"
 as hospital-a owner upload --dataset clinic --csv "$work/data.csv" --schema "$work/schema.json" \
@@ -180,6 +181,17 @@ if out="$(as lab code upload-model --name risk-v1 --kind logistic --weights "$wo
   fail "a taken model name was uploaded again"
 fi
 echo "$out"; grep -q "^arca: model 'risk-v1' exists already" <<<"$out"
+# A model the coordinator refuses after the upload (an unknown consumer): the nodes are told
+# to destroy what they took, so nothing is left behind anywhere.
+before_blobs="$(blobs)"
+if out="$(as lab code upload-model --name orphan --kind linear --weights "$work/weights.csv" \
+  --level rep3 --policy "$work/policy.json" --consumer nobody 2>&1)"; then
+  fail "a model for an unknown consumer was registered"
+fi
+echo "$out"
+grep -q "^arca: .*'nobody'.*(the nodes destroyed the ciphertext they were sent)$" <<<"$out"
+[[ "$(blobs)" == "$before_blobs" ]] || fail "a refused model left ciphertext on the nodes"
+[[ -z "$(ls -A "$TMPDIR")" ]] || fail "share files were left in TMPDIR: $(ls "$TMPDIR")"
 printf 'feature,weight\nage,0.05\nage,1\n' >"$work/twice.csv"
 if out="$(as lab code upload-model --name twice --kind linear --weights "$work/twice.csv" \
   --level tee --policy "$work/policy.json" --consumer insurer 2>&1)"; then
