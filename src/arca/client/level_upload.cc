@@ -8,7 +8,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <optional>
 #include <utility>
 
 #include "arca/client/node_upload.h"
@@ -142,6 +141,20 @@ Result<Location> SendFile(const LevelNode& node, const tee::Policy& policy,
   return Location{node.id, answer->location, answer->sha256};
 }
 
+// Asks the node that holds `location` (found in the coordinator's node list) to destroy it.
+Status WithdrawOne(const json& listed, const Location& location, const tee::Policy& policy,
+                   const crypto::SigningKey& uploader) {
+  for (const json& n : listed.value("nodes", json::array())) {
+    if (n.value("id", "") != location.node) continue;
+    const LevelNode node{location.node, n.value("index", 0), n.value("endpoint", "")};
+    ARCA_ASSIGN_OR_RETURN(const std::unique_ptr<tee::AttestedChannel> channel,
+                          Attest(node, policy));
+    const Status status = WithdrawUpload(*channel, location.location, uploader, Now()).status();
+    return status.ok() ? status : NodeError(node, status);
+  }
+  return NotFoundError(fmt::format("node '{}' is no longer registered", location.node));
+}
+
 }  // namespace
 
 std::string LevelNode::Name() const { return fmt::format("node '{}' ({})", id, endpoint); }
@@ -227,21 +240,7 @@ Status WithdrawFromNodes(CoordinatorClient& coordinator, const tee::Policy& poli
   ARCA_ASSIGN_OR_RETURN(const json listed, coordinator.ListNodes());
   Status first;
   for (const Location& location : locations) {
-    std::optional<LevelNode> node;
-    for (const json& n : listed.value("nodes", json::array())) {
-      if (n.value("id", "") == location.node) {
-        node = LevelNode{location.node, n.value("index", 0), n.value("endpoint", "")};
-      }
-    }
-    Status status =
-        node ? OkStatus()
-             : NotFoundError(fmt::format("node '{}' is no longer registered", location.node));
-    if (node) {
-      Result<std::unique_ptr<tee::AttestedChannel>> channel = Attest(*node, policy);
-      status = channel.ok() ? WithdrawUpload(**channel, location.location, uploader, Now()).status()
-                            : channel.status();
-      if (channel.ok() && !status.ok()) status = NodeError(*node, status);
-    }
+    const Status status = WithdrawOne(listed, location, policy, uploader);
     if (first.ok()) first = status;
   }
   return first;
