@@ -6,6 +6,7 @@
 #include "arca/base/logging.h"
 #include "arca/cli/attest_command.h"
 #include "arca/cli/audit_command.h"
+#include "arca/cli/code_command.h"
 #include "arca/cli/consumer_command.h"
 #include "arca/cli/owner_command.h"
 #include "arca/cli/platform_command.h"
@@ -21,6 +22,7 @@ int Run(int argc, char** argv) {
   arca::cli::AddAttestCommand(app, &exit_code);
   arca::cli::AddConsumerCommand(app, &exit_code);
   arca::cli::AddOwnerCommand(app, &exit_code);
+  arca::cli::AddCodeCommand(app, &exit_code);
   arca::cli::AddPlatformCommand(app, &exit_code);
   arca::cli::AddAuditCommand(app, &exit_code);
   arca::cli::AddKeygenCommand(app, &exit_code);
