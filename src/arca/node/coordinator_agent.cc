@@ -158,6 +158,10 @@ void CoordinatorAgent::RunJob(const JobAssignment& assignment, CancelToken* canc
   Result<JobResult> result = runner_.Run(assignment, PlanProgram(assignment), progress, cancel);
   Status reported;
   if (result.ok()) {
+    const net::TrafficStats& t = result->traffic;
+    log::Info("job {} done: party {} sent {} bytes ({} online, {} preprocessing) in {} rounds", id,
+              assignment.party, t.online_bytes_sent() + t.preprocessing_bytes_sent(),
+              t.online_bytes_sent(), t.preprocessing_bytes_sent(), t.rounds);
     reported = Complete(*result);
   } else if (cancel->cancelled()) {
     log::Info("job {} cancelled", id);  // the coordinator said so: nothing to report

@@ -577,6 +577,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
     return OkStatus();
   };
   Status ran;
+  net::TrafficStats traffic;
   if (a.protocol == mpc::ProtocolKind::kPlaintext) {
     const std::unique_ptr<mpc::Session> session = mpc::Session::Local();
     const std::unique_ptr<mpc::Protocol> protocol = mpc::MakeProtocol(a.protocol, session.get());
@@ -591,6 +592,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
     if (cancel != nullptr) cancel->Attach(network->get());
     ran = mpc::RunParty(a.protocol, network->get(), party_program);
     if (cancel != nullptr) cancel->Attach(nullptr);
+    traffic = (*network)->stats();
   }
   if (cancel != nullptr && cancel->cancelled()) {
     return step.Wrap(AbortedError("the job was cancelled"), "running the plan");
@@ -601,6 +603,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
   // 6. The result file.
   JobResult result;
   result.job = a.job;
+  result.traffic = traffic;
   if (!parts.empty() && parts[0].has_value()) {
     client::ResultFileHeader header{a.job, a.party, a.protocol, declared};
     std::vector<mpc::RingTensor> tensors;

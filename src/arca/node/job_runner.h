@@ -194,6 +194,8 @@ struct JobResult {
   std::string result_location;  // its place in the store; "" likewise
   std::string result_sha256;    // hex; "" likewise
   std::string receipt_part;     // JSON text (client/receipt.h)
+  // What this party sent its peers (zero at `tee`, which runs without a network).
+  net::TrafficStats traffic;
   // The models the job stored on this node, as the coordinator records them: name, kind,
   // features, intercept, location, sha256 (none on the dealer, which holds no parts).
   nlohmann::json stored_models = nlohmann::json::array();
