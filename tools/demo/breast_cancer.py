@@ -3,10 +3,12 @@
 
 The Wisconsin diagnostic breast-cancer table ships with Debian's python3-sklearn. This script
   prepare DIR     splits it into two hospitals' training tables and an insurer's new rows,
-                  with their schemas and the research lab's training plan;
+                  with their schemas and the research lab's training and inference plans;
   plaintext DIR   trains the same model in the clear (numpy, same hyperparameters as the plan)
                   and prints its accuracy on the insurer's rows: the baseline for the demo;
-  score DIR PRED  prints the accuracy of predictions (a CSV written by `arca consumer fetch`).
+  model DIR CSV   prints the accuracy of the released model (a CSV written by `arca consumer
+                  fetch`) and how far its weights are from the plaintext training's;
+  score DIR PRED  prints the accuracy of predictions (a CSV written by `arca consumer infer`).
 Only the demo's own files are written, all under DIR.
 """
 import csv
@@ -87,6 +89,19 @@ def prepare(directory):
     }
     with open(os.path.join(directory, "train_plan.json"), "w") as f:
         json.dump(plan, f, indent=1)
+    infer = {
+        "version": 1,
+        "name": "Malignancy risk of an insurer's applicants under the stored model",
+        "inputs": {"applicants": {"columns": names, "supplied_by": "consumer"}},
+        "nodes": [
+            {"id": "rows", "op": "column", "dataset": "applicants", "columns": names},
+            {"id": "risk", "op": "infer", "inputs": ["rows"], "model": MODEL, "features": names},
+        ],
+        "outputs": [{"name": "risk", "node": "risk", "recipients": ["insurer"]}],
+        "levels": ["dealer2pc", "rep3", "tee"],
+    }
+    with open(os.path.join(directory, "infer_plan.json"), "w") as f:
+        json.dump(infer, f, indent=1)
     print(f"hospital_a: {len(a)} rows, hospital_b: {len(b)} rows, applicants: {len(test)} rows, "
           f"{len(names)} features")
 
@@ -113,6 +128,22 @@ def plaintext(_directory):
     print(f"plaintext training (numpy, same plan): accuracy {accuracy:.4f} on {len(truth)} rows")
 
 
+def released_model(directory, model_csv):
+    """Accuracy of the model the consumer received, applied in the clear to its new rows."""
+    with open(model_csv, newline="") as f:
+        weights = {r["label"]: float(r["value"]) for r in csv.DictReader(f)}
+    names = feature_names()
+    w = np.array([weights[n] for n in names])
+    _, _, _, _, test = split()
+    features, malignant = load()
+    reference, bias, _, _ = train_plaintext()
+    accuracy = np.mean(((features[test] @ w + weights["intercept"]) > 0) == malignant[test])
+    gap = np.max(np.abs(w - reference))
+    print(f"released model: accuracy {accuracy:.4f} on {len(test)} rows; largest weight "
+          f"difference from the plaintext training {gap:.2e} (intercept "
+          f"{weights['intercept']:.4f} vs {bias:.4f})")
+
+
 def score(directory, predictions):
     with open(os.path.join(directory, "applicants_truth.csv"), newline="") as f:
         truth = np.array([int(r[0]) for r in list(csv.reader(f))[1:]])
@@ -126,7 +157,8 @@ def score(directory, predictions):
 
 
 if __name__ == "__main__":
-    commands = {"prepare": prepare, "plaintext": plaintext, "score": score}
+    commands = {"prepare": prepare, "plaintext": plaintext, "model": released_model,
+                "score": score}
     if len(sys.argv) < 3 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])
