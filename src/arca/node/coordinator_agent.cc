@@ -13,6 +13,29 @@
 
 namespace arca::node {
 
+namespace {
+
+// `message` with each "party N" followed by the node that is party N, so that a failure
+// caused by a peer (a broken link) names that node: "party 1 (node-1)".
+std::string NameParties(const std::string& message, const std::vector<JobParty>& parties) {
+  std::string out;
+  size_t at = 0;
+  for (size_t found = message.find("party "); found != std::string::npos;
+       found = message.find("party ", at)) {
+    size_t end = found + 6;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    out.append(message, at, end - at);
+    at = end;
+    if (end == found + 6 || end - found > 8) continue;
+    const size_t index = std::stoul(message.substr(found + 6, end - found - 6));
+    if (index < parties.size()) out += " (" + parties[index].node + ")";
+  }
+  out.append(message, at, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
 template <typename Call>
 auto CoordinatorAgent::Request(Call&& call) {
   std::lock_guard<std::mutex> lock(client_mu_);
@@ -168,9 +191,9 @@ void CoordinatorAgent::RunJob(const JobAssignment& assignment, CancelToken* canc
     return;
   } else {
     log::Warn("job {} failed: {}", id, result.status().ToString());
-    reported = Request([&](client::CoordinatorClient& c) {
-                 return c.FailJob(id, result.status().message());
-               }).status();
+    const std::string error = NameParties(result.status().message(), assignment.parties);
+    reported = Request([&](client::CoordinatorClient& c) { return c.FailJob(id, error); })
+                   .status();
   }
   if (!reported.ok()) log::Warn("job {}: not reported: {}", id, reported.ToString());
 }
