@@ -15,9 +15,11 @@ namespace arca::node {
 
 namespace {
 
-// `message` with each "party N" followed by the node that is party N, so that a failure
-// caused by a peer (a broken link) names that node: "party 1 (node-1)".
-std::string NameParties(const std::string& message, const std::vector<JobParty>& parties) {
+// `message` with each "party N" of another party than `self` followed by the node that is
+// party N, so that a failure caused by a peer (a broken link) names that node:
+// "party 1 (node-1)".
+std::string NameParties(const std::string& message, const std::vector<JobParty>& parties,
+                        int self) {
   std::string out;
   size_t at = 0;
   for (size_t found = message.find("party "); found != std::string::npos;
@@ -28,7 +30,9 @@ std::string NameParties(const std::string& message, const std::vector<JobParty>&
     at = end;
     if (end == found + 6 || end - found > 8) continue;
     const size_t index = std::stoul(message.substr(found + 6, end - found - 6));
-    if (index < parties.size()) out += " (" + parties[index].node + ")";
+    if (index < parties.size() && static_cast<int>(index) != self) {
+      out += " (" + parties[index].node + ")";
+    }
   }
   out.append(message, at, std::string::npos);
   return out;
@@ -191,9 +195,9 @@ void CoordinatorAgent::RunJob(const JobAssignment& assignment, CancelToken* canc
     return;
   } else {
     log::Warn("job {} failed: {}", id, result.status().ToString());
-    const std::string error = NameParties(result.status().message(), assignment.parties);
-    reported = Request([&](client::CoordinatorClient& c) { return c.FailJob(id, error); })
-                   .status();
+    const std::string error =
+        NameParties(result.status().message(), assignment.parties, assignment.party);
+    reported = Request([&](client::CoordinatorClient& c) { return c.FailJob(id, error); }).status();
   }
   if (!reported.ok()) log::Warn("job {}: not reported: {}", id, reported.ToString());
 }
