@@ -6,6 +6,7 @@
 #include "arca/base/logging.h"
 #include "arca/cli/attest_command.h"
 #include "arca/cli/audit_command.h"
+#include "arca/cli/code_command.h"
 #include "arca/cli/consumer_command.h"
 #include "arca/cli/owner_command.h"
 #include "arca/cli/platform_command.h"
@@ -19,6 +20,7 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   arca::cli::AddAttestCommand(app, &exit_code);
+  arca::cli::AddCodeCommand(app, &exit_code);
   arca::cli::AddConsumerCommand(app, &exit_code);
   arca::cli::AddOwnerCommand(app, &exit_code);
   arca::cli::AddPlatformCommand(app, &exit_code);

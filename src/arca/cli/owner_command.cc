@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "arca/cli/approval_command.h"
 #include "arca/net/tcp_socket.h"
 #include "arca/tee/attested_tls.h"
 
@@ -80,6 +81,7 @@ void AddOwnerCommand(CLI::App& app, int* exit_code) {
   verify->add_option("--node", args->nodes, "A node's endpoint IP:PORT; repeatable")->required();
   verify->add_flag("--json", args->json, "Print the statements as JSON");
   verify->callback([args, exit_code] { *exit_code = VerifyNodes(*args); });
+  AddApprovalCommands(*owner, exit_code);
 }
 
 }  // namespace arca::cli
