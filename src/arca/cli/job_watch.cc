@@ -26,6 +26,12 @@ std::vector<std::string> WaitingFor(const json& job) {
   return nodes;
 }
 
+// "600s", or "500ms" below a second.
+std::string Duration(std::chrono::milliseconds duration) {
+  if (duration < std::chrono::seconds(1)) return fmt::format("{}ms", duration.count());
+  return fmt::format("{}s", std::chrono::duration_cast<std::chrono::seconds>(duration).count());
+}
+
 Status StillUnfinished(const json& job, std::chrono::milliseconds timeout) {
   const std::string status = job.value("status", "");
   const std::string nodes = fmt::format("{}", fmt::join(WaitingFor(job), ", "));
@@ -33,11 +39,9 @@ Status StillUnfinished(const json& job, std::chrono::milliseconds timeout) {
       status == "pending"
           ? fmt::format("no node has started it (are {} running?)", nodes)
           : fmt::format("{:.0f}% done, waiting for {}", 100 * job.value("progress", 0.0), nodes);
-  return DeadlineExceededError(
-      fmt::format("job {} is still {} after {}s: {}; `arca consumer status {} --wait` waits again",
-                  job.value("id", int64_t{0}), status,
-                  std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), what,
-                  job.value("id", int64_t{0})));
+  return DeadlineExceededError(fmt::format(
+      "job {} is still {} after {}: {}; `arca consumer status {} --wait` waits again",
+      job.value("id", int64_t{0}), status, Duration(timeout), what, job.value("id", int64_t{0})));
 }
 
 }  // namespace
