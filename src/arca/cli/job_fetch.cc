@@ -100,7 +100,7 @@ Result<FetchedJob> FetchJobResult(client::CoordinatorClient& client, const JobFe
   for (const json& result : results) {
     const std::string node = result.value("node", "");
     ARCA_ASSIGN_OR_RETURN(const std::string name, ResultFileName(node));
-    const std::string path = dir + "/" + name;
+    const std::string path = (std::filesystem::path(dir) / name).string();
     ARCA_RETURN_IF_ERROR(client.FetchResult(request.job, node, path));
     ARCA_ASSIGN_OR_RETURN(Bytes file, ReadFileBytes(path));
     if (ToHex(crypto::Sha256(file)) != result.value("sha256", "")) {

@@ -2,8 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
+
+#include <cstdlib>
 
 #include "arca/cli/test_coordinator.h"
 #include "arca/crypto/hpke.h"

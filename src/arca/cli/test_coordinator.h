@@ -7,8 +7,8 @@
 #define ARCA_CLI_TEST_COORDINATOR_H_
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "arca/client/coordinator_client.h"
 #include "arca/coord/api_server.h"
@@ -133,6 +134,25 @@ class TestCoordinator {
     const Result<nlohmann::json> done =
         Client(node).CompleteJob(job, {.result_sha256 = sha256, .receipt_part = {{"node", node}}});
     EXPECT_TRUE(done.ok()) << done.status().ToString();
+  }
+
+  // The coordinator flags of an `arca` command signed by `id`, with its key and the pinned
+  // certificate written to files.
+  std::vector<std::string> Flags(const std::string& id) {
+    const std::string key_path = dir_.File(id + ".key");
+    const crypto::Ed25519Seed seed = keys_.at(id).Seed();
+    std::ofstream(key_path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(seed.data()),
+               static_cast<std::streamsize>(seed.size()));
+    std::ofstream(dir_.File("coordinator.crt")) << server_->certificate().Pem();
+    return {"--coordinator",
+            "127.0.0.1:" + std::to_string(server_->port()),
+            "--coordinator-cert",
+            dir_.File("coordinator.crt"),
+            "--as",
+            id,
+            "--key",
+            key_path};
   }
 
   const std::string& plan_hash() const { return plan_hash_; }
