@@ -27,8 +27,7 @@ struct WaitFlags {
 
   void AddTo(CLI::App& command) {
     command.add_flag("--wait", wait,
-                     "Wait until the job succeeds, fails or is cancelled, showing its progress; "
-                     "exit 1 with the job's error line unless it succeeds");
+                     "Wait for the job to finish; exit 1 with its error line unless it succeeds");
     command
         .add_option("--timeout", timeout_seconds, "With --wait: give up after this many seconds")
         ->capture_default_str()
