@@ -20,9 +20,9 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   arca::cli::AddAttestCommand(app, &exit_code);
+  arca::cli::AddCodeCommand(app, &exit_code);
   arca::cli::AddConsumerCommand(app, &exit_code);
   arca::cli::AddOwnerCommand(app, &exit_code);
-  arca::cli::AddCodeCommand(app, &exit_code);
   arca::cli::AddPlatformCommand(app, &exit_code);
   arca::cli::AddAuditCommand(app, &exit_code);
   arca::cli::AddKeygenCommand(app, &exit_code);

@@ -84,7 +84,7 @@ echo "$out"; grep -q "cannot reach the coordinator" <<<"$out"
 echo "--- a restart keeps every record"
 as_platform nodes --json >"$work/before.json"
 "$bin/arca" audit verify --db "$work/state/coordinator.db" --json >"$work/audit-before.json"
-head="$(python3 -c 'import json, sys; h = json.load(open(sys.argv[1]))["head"]; print("%d:%s" % (h["seq"], h["entry_hash"]))' "$work/audit-before.json")"
+head="$(/usr/bin/python3 -c 'import json, sys; h = json.load(open(sys.argv[1]))["head"]; print("%d:%s" % (h["seq"], h["entry_hash"]))' "$work/audit-before.json")"
 stop
 start
 as_platform nodes --json >"$work/after.json"

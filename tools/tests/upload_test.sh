@@ -92,7 +92,7 @@ printf 'age,income\n42,52000.5\nabc,48000.25\n90,31000\n' >"$work/bad.csv"
 blobs() { find "$work"/node?/store -name '*.meta' | wc -l; }  # the blobs the nodes keep
 datasets() { sqlite3 "$work/coord/coordinator.db" "SELECT count(*) FROM datasets"; }
 digest() {  # digest FILE.json N: the N-th location's sha256 of a record
-  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["locations"][int(sys.argv[2])]["sha256"])' "$@"
+  /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["locations"][int(sys.argv[2])]["sha256"])' "$@"
 }
 
 echo "--- a dataset at dealer2pc"
@@ -106,7 +106,7 @@ grep -q "^  node-0 " "$work/out.txt" && grep -q "^  node-1 " "$work/out.txt"
 echo "--- the same dataset at rep3, as JSON"
 as hospital-a owner upload --dataset clinic --csv "$work/data.csv" --schema "$work/schema.json" \
   --policy "$work/policy.json" --level rep3 --json >"$work/rep3.json"
-python3 - "$work/rep3.json" <<'PY'
+/usr/bin/python3 - "$work/rep3.json" <<'PY'
 import json, sys
 record = json.load(open(sys.argv[1]))
 assert record["name"] == "clinic" and record["version"] == 2 and record["level"] == "rep3", record
@@ -164,7 +164,7 @@ grep -q "uploaded model risk-v1 (logistic, 2 features and an intercept) at level
   "$work/out.txt"
 as lab code upload-model --name risk-rep3 --kind linear --weights "$work/weights.csv" \
   --level rep3 --policy "$work/policy.json" --consumer insurer --json >"$work/model.json"
-python3 - "$work/model.json" <<'PY'
+/usr/bin/python3 - "$work/model.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
 assert m["name"] == "risk-rep3" and m["owner"] == "lab" and m["kind"] == "linear", m
@@ -209,7 +209,7 @@ grep -q "withdrew dataset clinic (version 2); the nodes destroy its ciphertext w
 echo "--- a dataset at tee, withdrawn with --json"
 as hospital-a owner upload --dataset clinic-tee --csv "$work/data.csv" --schema "$work/schema.json" \
   --policy "$work/policy.json" --level tee --json >"$work/tee.json"
-python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert [l["node"] for l in r["locations"]] == ["node-0"], r' "$work/tee.json"
+/usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert [l["node"] for l in r["locations"]] == ["node-0"], r' "$work/tee.json"
 as hospital-a owner withdraw --dataset clinic-tee --json | tee "$work/out.json"
 grep -q '"withdrawn": true' "$work/out.json"
 [[ -z "$(ls -A "$TMPDIR")" ]] || fail "share files were left in TMPDIR: $(ls "$TMPDIR")"

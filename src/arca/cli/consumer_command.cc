@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arca/cli/job_command.h"
 #include "arca/client/receipt.h"
 
 namespace arca::cli {
@@ -95,7 +96,7 @@ int VerifyReceiptCommand(const VerifyReceiptArgs& args) {
 }  // namespace
 
 void AddConsumerCommand(CLI::App& app, int* exit_code) {
-  CLI::App* consumer = app.add_subcommand("consumer", "Consumer: results and receipts");
+  CLI::App* consumer = app.add_subcommand("consumer", "Consumer: jobs, results and receipts");
   consumer->require_subcommand(1);
   auto args = std::make_shared<VerifyReceiptArgs>();
   CLI::App* verify = consumer->add_subcommand(
@@ -112,6 +113,7 @@ void AddConsumerCommand(CLI::App& app, int* exit_code) {
   verify->add_option("--results", args->results, "A directory holding the job's result files")
       ->check(CLI::ExistingDirectory);
   verify->callback([args, exit_code] { *exit_code = VerifyReceiptCommand(*args); });
+  AddJobCommands(*consumer, exit_code);
 }
 
 }  // namespace arca::cli

@@ -6,7 +6,8 @@
 
 namespace arca::cli {
 
-// Adds `consumer verify-receipt`; exit status goes to `*exit_code`.
+// Adds `consumer verify-receipt` and the job commands (job_command.h); exit status goes to
+// `*exit_code`.
 void AddConsumerCommand(CLI::App& app, int* exit_code);
 
 }  // namespace arca::cli

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arca/cli/upload_command.h"
+#include "arca/cli/approval_command.h"
 #include "arca/net/tcp_socket.h"
 #include "arca/tee/attested_tls.h"
 
@@ -82,6 +83,7 @@ void AddOwnerCommand(CLI::App& app, int* exit_code) {
   verify->add_flag("--json", args->json, "Print the statements as JSON");
   verify->callback([args, exit_code] { *exit_code = VerifyNodes(*args); });
   AddOwnerUploadCommands(*owner, exit_code);
+  AddApprovalCommands(*owner, exit_code);
 }
 
 }  // namespace arca::cli

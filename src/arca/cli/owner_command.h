@@ -6,7 +6,8 @@
 
 namespace arca::cli {
 
-// Adds `owner verify-nodes`, `upload` and `withdraw`; exit status goes to `*exit_code`.
+// Adds `owner verify-nodes`, `upload`, `withdraw` and the approval commands
+// (approval_command.h); exit status goes to `*exit_code`.
 void AddOwnerCommand(CLI::App& app, int* exit_code);
 
 }  // namespace arca::cli

@@ -1,0 +1,83 @@
+#include "arca/cli/job_watch.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "arca/cli/progress_bar.h"
+
+namespace arca::cli {
+namespace {
+
+using nlohmann::json;
+
+bool Finished(const std::string& status) {
+  return status == "succeeded" || status == "failed" || status == "cancelled";
+}
+
+// The nodes of `job` that have not completed their part yet.
+std::vector<std::string> WaitingFor(const json& job) {
+  std::vector<std::string> nodes;
+  for (const json& part : job.value("parties", json::array())) {
+    if (part.value("state", "") == "assigned") nodes.push_back(part.value("node", "?"));
+  }
+  return nodes;
+}
+
+// "600s", or "500ms" below a second.
+std::string Duration(std::chrono::milliseconds duration) {
+  if (duration < std::chrono::seconds(1)) return fmt::format("{}ms", duration.count());
+  return fmt::format("{}s", std::chrono::duration_cast<std::chrono::seconds>(duration).count());
+}
+
+Status StillUnfinished(const json& job, std::chrono::milliseconds timeout) {
+  const std::string status = job.value("status", "");
+  const std::string nodes = fmt::format("{}", fmt::join(WaitingFor(job), ", "));
+  const std::string what =
+      status == "pending"
+          ? fmt::format("no node has started it (are {} running?)", nodes)
+          : fmt::format("{:.0f}% done, waiting for {}", 100 * job.value("progress", 0.0), nodes);
+  return DeadlineExceededError(fmt::format(
+      "job {} is still {} after {}: {}; `arca consumer status {} --wait` waits again",
+      job.value("id", int64_t{0}), status, Duration(timeout), what, job.value("id", int64_t{0})));
+}
+
+}  // namespace
+
+Status JobOutcome(const json& job) {
+  const std::string status = job.value("status", "");
+  const int64_t id = job.value("id", int64_t{0});
+  const std::string error = job.value("error", "");
+  if (status == "failed") return AbortedError(fmt::format("job {} failed: {}", id, error));
+  if (status == "cancelled") {
+    return AbortedError(error.empty() ? fmt::format("job {} was cancelled", id)
+                                      : fmt::format("job {} was cancelled: {}", id, error));
+  }
+  return OkStatus();
+}
+
+Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, bool show_progress,
+                      std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_ptr<ProgressBar> bar;
+  if (show_progress) bar = std::make_unique<ProgressBar>(fmt::format("job {}", job), "");
+  while (true) {
+    ARCA_ASSIGN_OR_RETURN(json record, client.GetJob(job));
+    const std::string status = record.value("status", "");
+    if (bar) bar->UpdateFraction(record.value("progress", 0.0));
+    if (Finished(status)) {
+      if (bar) bar->Finish(status);
+      ARCA_RETURN_IF_ERROR(JobOutcome(record));
+      return record;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (bar) bar->Finish(status);
+      return StillUnfinished(record, timeout);
+    }
+    std::this_thread::sleep_for(kJobPollInterval);
+  }
+}
+
+}  // namespace arca::cli
