@@ -29,7 +29,7 @@ arca::Result<arca::Bytes> ReadAdminKey(const std::string& path) {
 }
 
 int Run(int argc, char** argv) {
-  arca::log::InitLogging();
+  arca::log::InitLogging(spdlog::level::info);
   CLI::App app("arca-coordinator: the Arca registry and scheduler, an HTTP/JSON API over TLS",
                "arca-coordinator");
   std::string listen = "127.0.0.1:0";

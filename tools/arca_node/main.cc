@@ -18,7 +18,7 @@
 namespace {
 
 int Run(int argc, char** argv) {
-  arca::log::InitLogging();
+  arca::log::InitLogging(spdlog::level::info);
   CLI::App app("arca-node: an Arca compute node or dealer (SIMULATED TEE)", "arca-node");
   std::string config_path;
   app.add_option("--config", config_path, "Node configuration (JSON)")

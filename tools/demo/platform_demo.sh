@@ -20,8 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-show() {  # show ARGS...: prints the command (without its signing flags), then runs it
-  echo "\$ arca ${*:2}"
+show() {  # show as PARTY ARGS...: prints who runs which arca command, then runs it
+  echo "[$2] \$ arca ${*:3}"
   "$@"
 }
 
@@ -61,17 +61,17 @@ done
 
 say "5. Consumer: run the training, fetch the model, check the receipt offline"
 as insurer consumer keygen --out "$work/keys/insurer-result.key" >/dev/null
-job="$(as insurer consumer run "$train" --level "$level" --key "$work/keys/insurer-result.key.pub" --json | "$python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+job="$(as insurer consumer run "$train" --level "$level" --result-key "$work/keys/insurer-result.pub" --json | "$python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 echo "job $job submitted"
 show as insurer consumer status "$job" --wait
-show as insurer consumer fetch "$job" --key "$work/keys/insurer-result.key" --out "$work/model.csv" \
+show as insurer consumer fetch "$job" --result-key "$work/keys/insurer-result.key" --out "$work/model.csv" \
   --receipt "$work/receipt.json" --results-dir "$work/results"
 show as insurer consumer verify-receipt --receipt "$work/receipt.json" --policy "$work/policy.json" \
   --results "$work/results"
 
 say "6. Consumer: score new applicants with the model kept secret-shared on the nodes"
 show as insurer consumer infer malignancy-risk-v1 --plan "$infer" --csv "$work/data/applicants.csv" \
-  --policy "$work/policy.json" --level "$level" --key "$work/keys/insurer-result.key" \
+  --policy "$work/policy.json" --level "$level" --result-key "$work/keys/insurer-result.key" \
   --out "$work/predictions.csv"
 
 say "7. What it gave, next to the same training in the clear"
@@ -80,6 +80,6 @@ say "7. What it gave, next to the same training in the clear"
 "$python" "$here/breast_cancer.py" score "$work/data" "$work/predictions.csv"
 echo "traffic per party (from the nodes' logs):"
 grep -h "done: party" "$work"/nodes/*.log | sed 's/^.*\] /  /' | sort -t' ' -k3,3n -k5,5n
-show "$bin/arca" audit verify --db "$work/coordinator/coordinator.db"
+show as platform audit verify --db "$work/coordinator/coordinator.db"
 
 say "Done: every process is stopped. (SIMULATED TEEs: no hardware protection was claimed.)"

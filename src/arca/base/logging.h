@@ -27,9 +27,10 @@ void Error(spdlog::format_string_t<Args...> format, Args&&... args) {
   spdlog::error(format, std::forward<Args>(args)...);
 }
 
-// Sets the level from $ARCA_LOG (trace, debug, info, warn, error, off); default `warn`, so
-// that library users see problems and nothing else. Logs go to stderr.
-void InitLogging();
+// Sets the level from $ARCA_LOG (trace, debug, info, warn, error, off), else to
+// `default_level`: `warn` for commands, so that users see problems and nothing else; `info`
+// for the servers, whose logs are their record of what they did. Logs go to stderr.
+void InitLogging(spdlog::level::level_enum default_level = spdlog::level::warn);
 
 }  // namespace arca::log
 

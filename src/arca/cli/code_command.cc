@@ -148,7 +148,8 @@ void AddMock(CLI::App& code, int* exit_code) {
 }  // namespace
 
 void AddCodeCommand(CLI::App& app, int* exit_code) {
-  CLI::App* code = app.add_subcommand("code", "Code owner: submit plans, make mock data, upload models");
+  CLI::App* code =
+      app.add_subcommand("code", "Code owner: submit plans, make mock data, upload models");
   code->require_subcommand(1);
   AddSubmit(*code, exit_code);
   AddPlans(*code, exit_code);

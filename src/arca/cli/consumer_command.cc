@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arca/cli/infer_command.h"
 #include "arca/cli/job_command.h"
 #include "arca/client/receipt.h"
 
@@ -114,6 +115,7 @@ void AddConsumerCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::ExistingDirectory);
   verify->callback([args, exit_code] { *exit_code = VerifyReceiptCommand(*args); });
   AddJobCommands(*consumer, exit_code);
+  AddInferCommand(*consumer, exit_code);
 }
 
 }  // namespace arca::cli

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "arca/cli/upload_command.h"
 #include "arca/cli/approval_command.h"
+#include "arca/cli/upload_command.h"
 #include "arca/net/tcp_socket.h"
 #include "arca/tee/attested_tls.h"
 

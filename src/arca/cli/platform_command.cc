@@ -75,8 +75,9 @@ void AddPlatformCommand(CLI::App& app, int* exit_code) {
 
   auto binary = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
-  CLI::App* measure = platform->add_subcommand(
-      "measure", "Print the measurement a node reports (SHA-384 of the binary and the role it is configured for)");
+  CLI::App* measure = platform->add_subcommand("measure",
+                                               "Print the measurement a node reports (SHA-384 of "
+                                               "the binary and the role it is configured for)");
   measure->add_option("--binary", *binary, "The arca-node executable")
       ->required()
       ->check(CLI::ExistingFile);

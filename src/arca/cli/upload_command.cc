@@ -90,49 +90,16 @@ void PrintLocations(const json& record) {
 // --- arca owner upload ---
 
 struct DatasetUploadArgs {
-  CoordinatorFlags flags;
-  std::string dataset;
-  std::string csv;
+  DatasetUpload upload;
   std::string schema;
-  std::string policy;
-  std::string level = "dealer2pc";
   bool json = false;
 };
 
-Result<json> UploadDataset(const DatasetUploadArgs& args) {
-  // The data is read and checked before anything leaves this machine.
+Result<json> UploadDatasetCommand(const DatasetUploadArgs& args) {
   ARCA_ASSIGN_OR_RETURN(const std::string schema_text, ReadText(args.schema));
   Result<client::DatasetSchema> schema = client::DatasetSchema::Parse(schema_text);
   if (!schema.ok()) return schema.status().WithContext(args.schema);
-  ARCA_ASSIGN_OR_RETURN(const std::string csv_text, ReadText(args.csv));
-  Result<client::EncodedTable> table =
-      client::ReadCsvTable(csv_text, *schema, fxp::kDefaultFracBits);
-  if (!table.ok()) return table.status().WithContext(args.csv);
-
-  ARCA_ASSIGN_OR_RETURN(Uploader uploader, Uploader::Open(args.flags, args.policy));
-  ARCA_ASSIGN_OR_RETURN(
-      const uint64_t version,
-      client::NextDatasetVersion(*uploader.coordinator, args.dataset, uploader.id));
-  ARCA_ASSIGN_OR_RETURN(
-      const std::vector<client::Location> locations,
-      uploader.Upload(
-          {.level = args.level, .kind = "dataset", .name = args.dataset, .version = version},
-          *schema, *table));
-  ARCA_ASSIGN_OR_RETURN(json record, uploader.Register(locations, [&] {
-    return uploader.coordinator->AddDataset({.name = args.dataset,
-                                             .level = args.level,
-                                             .schema = json::parse(schema->CanonicalJson()),
-                                             .row_count = table->rows,
-                                             .locations = locations});
-  }));
-  if (record.value("version", uint64_t{0}) != version) {
-    return FailedPreconditionError(
-        fmt::format("the coordinator registered dataset '{}' as version {}, but the share files "
-                    "were made for version {} (another upload of it ran at the same time): "
-                    "withdraw it and upload again",
-                    args.dataset, Field(record, "version"), version));
-  }
-  return record;
+  return UploadDataset(args.upload, *schema);
 }
 
 void PrintDataset(const json& record) {
@@ -198,6 +165,39 @@ void PrintModel(const json& record) {
 
 }  // namespace
 
+Result<json> UploadDataset(const DatasetUpload& args, const client::DatasetSchema& schema) {
+  // The data is read and checked before anything leaves this machine.
+  ARCA_ASSIGN_OR_RETURN(const std::string csv_text, ReadText(args.csv));
+  Result<client::EncodedTable> table =
+      client::ReadCsvTable(csv_text, schema, fxp::kDefaultFracBits);
+  if (!table.ok()) return table.status().WithContext(args.csv);
+
+  ARCA_ASSIGN_OR_RETURN(Uploader uploader, Uploader::Open(args.flags, args.policy));
+  ARCA_ASSIGN_OR_RETURN(
+      const uint64_t version,
+      client::NextDatasetVersion(*uploader.coordinator, args.dataset, uploader.id));
+  ARCA_ASSIGN_OR_RETURN(
+      const std::vector<client::Location> locations,
+      uploader.Upload(
+          {.level = args.level, .kind = "dataset", .name = args.dataset, .version = version},
+          schema, *table));
+  ARCA_ASSIGN_OR_RETURN(json record, uploader.Register(locations, [&] {
+    return uploader.coordinator->AddDataset({.name = args.dataset,
+                                             .level = args.level,
+                                             .schema = json::parse(schema.CanonicalJson()),
+                                             .row_count = table->rows,
+                                             .locations = locations});
+  }));
+  if (record.value("version", uint64_t{0}) != version) {
+    return FailedPreconditionError(
+        fmt::format("the coordinator registered dataset '{}' as version {}, but the share files "
+                    "were made for version {} (another upload of it ran at the same time): "
+                    "withdraw it and upload again",
+                    args.dataset, Field(record, "version"), version));
+  }
+  return record;
+}
+
 void AddOwnerUploadCommands(CLI::App& owner, int* exit_code) {
   {
     auto args = std::make_shared<DatasetUploadArgs>();
@@ -206,23 +206,26 @@ void AddOwnerUploadCommands(CLI::App& owner, int* exit_code) {
         "Secret-share a CSV table on this machine and upload each share, sealed to a node's\n"
         "attested key, to the compute nodes of a security level; then register the dataset.\n"
         "Every node is attested with your policy first: nothing leaves if one is refused.");
-    args->flags.AddTo(*command);
-    command->add_option("--dataset", args->dataset, "The dataset's name, e.g. hospital_a")
+    args->upload.flags.AddTo(*command);
+    command->add_option("--dataset", args->upload.dataset, "The dataset's name, e.g. hospital_a")
         ->required();
-    command->add_option("--csv", args->csv, "The table: a header row, then one row per record")
+    command
+        ->add_option("--csv", args->upload.csv, "The table: a header row, then one row per record")
         ->required()
         ->check(CLI::ExistingFile);
     command->add_option("--schema", args->schema, "Its schema (docs/UPLOAD.md)")
         ->required()
         ->check(CLI::ExistingFile);
-    command->add_option("--policy", args->policy, "Your reference-value policy for the nodes")
+    command
+        ->add_option("--policy", args->upload.policy, "Your reference-value policy for the nodes")
         ->required()
         ->check(CLI::ExistingFile);
-    command->add_option("--level", args->level, "tee, dealer2pc (default) or rep3")
+    command->add_option("--level", args->upload.level, "tee, dealer2pc (default) or rep3")
         ->check(CLI::IsMember(kLevels));
     command->add_flag("--json", args->json, "Print the registered dataset as JSON");
-    command->callback(
-        [args, exit_code] { *exit_code = Print(UploadDataset(*args), args->json, PrintDataset); });
+    command->callback([args, exit_code] {
+      *exit_code = Print(UploadDatasetCommand(*args), args->json, PrintDataset);
+    });
   }
   {
     auto flags = std::make_shared<CoordinatorFlags>();

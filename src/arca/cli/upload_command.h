@@ -13,8 +13,29 @@
 #define ARCA_CLI_UPLOAD_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "arca/base/status.h"
+#include "arca/cli/coordinator_flags.h"
+#include "arca/client/dataset_schema.h"
 
 namespace arca::cli {
+
+// One dataset upload: a CSV file put on the nodes of `level`, then registered.
+struct DatasetUpload {
+  CoordinatorFlags flags;  // the uploader: a data owner, or a consumer's inference rows
+  std::string dataset;
+  std::string csv;
+  std::string policy;  // the uploader's policy for the nodes
+  std::string level = "dealer2pc";
+};
+
+// Reads and checks the CSV against `schema` before anything leaves this machine, uploads it
+// with a progress bar per node (client/level_upload.h) as the dataset's next version, and
+// registers it; the coordinator's record of the new version.
+Result<nlohmann::json> UploadDataset(const DatasetUpload& upload,
+                                     const client::DatasetSchema& schema);
 
 // Adds `upload` and `withdraw` to the `owner` subcommand.
 void AddOwnerUploadCommands(CLI::App& owner, int* exit_code);
