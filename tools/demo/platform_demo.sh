@@ -79,7 +79,7 @@ say "7. What it gave, next to the same training in the clear"
 "$python" "$here/breast_cancer.py" model "$work/data" "$work/model.csv"
 "$python" "$here/breast_cancer.py" score "$work/data" "$work/predictions.csv"
 echo "traffic per party (from the nodes' logs):"
-grep -h "done: party" "$work"/nodes/*.log | sed 's/^.*\] /  /' | sort -t' ' -k3,3n -k5,5n
+grep -h "done in" "$work"/nodes/*.log | sed 's/^.*\] /  /' | sort
 show as platform audit verify --db "$work/coordinator/coordinator.db"
 
 say "Done: every process is stopped. (SIMULATED TEEs: no hardware protection was claimed.)"

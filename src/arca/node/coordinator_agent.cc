@@ -182,13 +182,18 @@ void CoordinatorAgent::RunJob(const JobAssignment& assignment, CancelToken* canc
         Request([&](client::CoordinatorClient& c) { return c.ReportProgress(id, fraction); });
     if (!sent.ok()) log::Warn("job {}: progress not reported: {}", id, sent.status().ToString());
   };
+  const auto start = std::chrono::steady_clock::now();
   Result<JobResult> result = runner_.Run(assignment, PlanProgram(assignment), progress, cancel);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Status reported;
   if (result.ok()) {
     const net::TrafficStats& t = result->traffic;
-    log::Info("job {} done: party {} sent {} bytes ({} online, {} preprocessing) in {} rounds", id,
-              assignment.party, t.online_bytes_sent() + t.preprocessing_bytes_sent(),
-              t.online_bytes_sent(), t.preprocessing_bytes_sent(), t.rounds);
+    log::Info(
+        "job {} done in {:.2f} s: party {} sent {} bytes ({} online, {} preprocessing) in {} "
+        "rounds",
+        id, seconds, assignment.party, t.online_bytes_sent() + t.preprocessing_bytes_sent(),
+        t.online_bytes_sent(), t.preprocessing_bytes_sent(), t.rounds);
     reported = Complete(*result);
   } else if (cancel->cancelled()) {
     log::Info("job {} cancelled", id);  // the coordinator said so: nothing to report
