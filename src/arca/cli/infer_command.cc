@@ -26,10 +26,12 @@ using nlohmann::json;
 // Whether the plan (canonical text) applies `model` to consumer rows only.
 bool ScoresWith(const json& plan, const std::string& model) {
   bool applies = false;
-  for (const json& node : plan.value("nodes", json::array())) {
+  const json nodes = plan.value("nodes", json::array());
+  for (const json& node : nodes) {
     if (node.value("op", "") == "infer" && node.value("model", "") == model) applies = true;
   }
-  for (const auto& [name, input] : plan.value("inputs", json::object()).items()) {
+  const json inputs = plan.value("inputs", json::object());
+  for (const auto& [name, input] : inputs.items()) {
     if (input.value("supplied_by", "owner") != "consumer") return false;
   }
   return applies;

@@ -165,25 +165,25 @@ void PrintModel(const json& record) {
 
 }  // namespace
 
-Result<json> UploadDataset(const DatasetUpload& args, const client::DatasetSchema& schema) {
+Result<json> UploadDataset(const DatasetUpload& upload, const client::DatasetSchema& schema) {
   // The data is read and checked before anything leaves this machine.
-  ARCA_ASSIGN_OR_RETURN(const std::string csv_text, ReadText(args.csv));
+  ARCA_ASSIGN_OR_RETURN(const std::string csv_text, ReadText(upload.csv));
   Result<client::EncodedTable> table =
       client::ReadCsvTable(csv_text, schema, fxp::kDefaultFracBits);
-  if (!table.ok()) return table.status().WithContext(args.csv);
+  if (!table.ok()) return table.status().WithContext(upload.csv);
 
-  ARCA_ASSIGN_OR_RETURN(Uploader uploader, Uploader::Open(args.flags, args.policy));
+  ARCA_ASSIGN_OR_RETURN(Uploader uploader, Uploader::Open(upload.flags, upload.policy));
   ARCA_ASSIGN_OR_RETURN(
       const uint64_t version,
-      client::NextDatasetVersion(*uploader.coordinator, args.dataset, uploader.id));
+      client::NextDatasetVersion(*uploader.coordinator, upload.dataset, uploader.id));
   ARCA_ASSIGN_OR_RETURN(
       const std::vector<client::Location> locations,
       uploader.Upload(
-          {.level = args.level, .kind = "dataset", .name = args.dataset, .version = version},
+          {.level = upload.level, .kind = "dataset", .name = upload.dataset, .version = version},
           schema, *table));
   ARCA_ASSIGN_OR_RETURN(json record, uploader.Register(locations, [&] {
-    return uploader.coordinator->AddDataset({.name = args.dataset,
-                                             .level = args.level,
+    return uploader.coordinator->AddDataset({.name = upload.dataset,
+                                             .level = upload.level,
                                              .schema = json::parse(schema.CanonicalJson()),
                                              .row_count = table->rows,
                                              .locations = locations});
@@ -193,7 +193,7 @@ Result<json> UploadDataset(const DatasetUpload& args, const client::DatasetSchem
         fmt::format("the coordinator registered dataset '{}' as version {}, but the share files "
                     "were made for version {} (another upload of it ran at the same time): "
                     "withdraw it and upload again",
-                    args.dataset, Field(record, "version"), version));
+                    upload.dataset, Field(record, "version"), version));
   }
   return record;
 }

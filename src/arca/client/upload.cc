@@ -315,7 +315,7 @@ Result<Bytes> WriteOwnShareFile(const ShareFileHeader& header,
   ARCA_ASSIGN_OR_RETURN(hpke::StreamSealer sealer,
                         hpke::StreamSealer::Create(node_key, AsBytes(kShareFileInfo), file,
                                                    hpke::AeadId::kAes128Gcm, kChunkSize));
-  const size_t parts = static_cast<size_t>(mpc::PartsHeldBy(header.protocol, header.node));
+  const auto parts = static_cast<size_t>(mpc::PartsHeldBy(header.protocol, header.node));
   for (const mpc::Shared& column : columns) {
     if (column.numel() != header.rows || column.parts().size() != parts) {
       return InvalidArgumentError(fmt::format(
