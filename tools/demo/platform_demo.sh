@@ -34,6 +34,7 @@ platform_party hospital-a owner
 platform_party hospital-b owner
 platform_party lab code
 platform_party insurer consumer
+show as platform platform attest-nodes --policy "$work/policy.json"
 show as platform platform nodes
 
 say "2. Data owners: attest the nodes themselves, then upload (only ciphertext leaves them)"

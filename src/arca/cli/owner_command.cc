@@ -7,9 +7,8 @@
 #include <vector>
 
 #include "arca/cli/approval_command.h"
+#include "arca/cli/attest_node.h"
 #include "arca/cli/upload_command.h"
-#include "arca/net/tcp_socket.h"
-#include "arca/tee/attested_tls.h"
 
 namespace arca::cli {
 namespace {
@@ -19,17 +18,6 @@ struct VerifyNodesArgs {
   std::vector<std::string> nodes;
   bool json = false;
 };
-
-// Attests one node over attested TLS, on this machine, with this owner's policy.
-Result<tee::Statement> AttestNode(const std::string& endpoint_text, const tee::Policy& policy) {
-  ARCA_ASSIGN_OR_RETURN(const net::Endpoint endpoint, net::ParseEndpoint(endpoint_text));
-  ARCA_ASSIGN_OR_RETURN(const int fd, net::ConnectTcp(endpoint, std::chrono::seconds(10)));
-  tee::AttestedTlsOptions options;
-  options.peer = tee::PeerCheck{&policy, {}, Now};
-  ARCA_ASSIGN_OR_RETURN(const std::unique_ptr<tee::AttestedChannel> channel,
-                        tee::AttestedChannel::Connect(fd, options));
-  return *channel->peer_statement();
-}
 
 int VerifyNodes(const VerifyNodesArgs& args) {
   const Result<tee::Policy> policy = tee::Policy::Load(args.policy);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "arca/cli/attest_node.h"
 #include "arca/cli/command_output.h"
 #include "arca/cli/coordinator_flags.h"
 
@@ -64,6 +65,38 @@ void PrintNodes(const json& answer) {
                 Field(node, "role").c_str(), Field(node, "index").c_str(),
                 Field(node, "endpoint").c_str(), Field(node, "status").c_str(),
                 Field(attestation, "platform").c_str(), measurement.c_str());
+  }
+}
+
+// Attests every registered node live, from this machine, with the operator's policy, and
+// records the verdict as the node's status (attested or rejected).
+Result<json> AttestNodes(client::CoordinatorClient& client, const std::string& policy_path) {
+  Result<tee::Policy> policy = tee::Policy::Load(policy_path);
+  if (!policy.ok()) return policy.status().WithContext(policy_path);
+  ARCA_ASSIGN_OR_RETURN(const json nodes, client.ListNodes());
+  json verdicts = json::array();
+  for (const json& node : nodes.at("nodes")) {
+    const std::string id = node.at("id").get<std::string>();
+    const Result<tee::Statement> statement =
+        AttestNode(node.at("endpoint").get<std::string>(), *policy);
+    ARCA_RETURN_IF_ERROR(
+        client.SetNodeStatus(id, statement.ok() ? "attested" : "rejected").status());
+    verdicts.push_back(statement.ok()
+                           ? json{{"id", id},
+                                  {"status", "attested"},
+                                  {"measurement", ToHex(statement->claims.measurement)}}
+                           : json{{"id", id},
+                                  {"status", "rejected"},
+                                  {"error", statement.status().message()}});
+  }
+  return json{{"nodes", verdicts}};
+}
+
+void PrintVerdicts(const json& answer) {
+  for (const json& node : answer.at("nodes")) {
+    std::printf("%-12s %-9s %s\n", Field(node, "id").c_str(), Field(node, "status").c_str(),
+                node.contains("error") ? Field(node, "error").c_str()
+                                       : Field(node, "measurement").substr(0, 24).c_str());
   }
 }
 
@@ -175,6 +208,32 @@ void AddRegistryCommands(CLI::App& platform, int* exit_code) {
         return;
       }
       *exit_code = Print((*client)->ListNodes(), *as_json, PrintNodes);
+    });
+  }
+  {
+    auto flags = std::make_shared<CoordinatorFlags>();
+    auto policy = std::make_shared<std::string>();
+    auto as_json = std::make_shared<bool>(false);
+    CLI::App* command = platform.add_subcommand(
+        "attest-nodes",
+        "Attest every registered node from this machine with your policy and record the\n"
+        "verdict as its status (attested or rejected). Exit status 1 if any is rejected.");
+    flags->AddTo(*command);
+    command->add_option("--policy", *policy, "Your reference-value policy for the nodes")
+        ->required()
+        ->check(CLI::ExistingFile);
+    command->add_flag("--json", *as_json, "Print the verdicts as JSON");
+    command->callback([=] {
+      Result<std::unique_ptr<client::CoordinatorClient>> client = flags->Connect();
+      if (!client.ok()) {
+        *exit_code = Fail(client.status());
+        return;
+      }
+      const Result<json> verdicts = AttestNodes(**client, *policy);
+      *exit_code = Print(verdicts, *as_json, PrintVerdicts);
+      if (*exit_code == 0 && verdicts->dump().find("\"rejected\"") != std::string::npos) {
+        *exit_code = 1;
+      }
     });
   }
 }
