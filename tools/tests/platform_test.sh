@@ -87,7 +87,7 @@ JSON
 # stats_plan MIN_AGE: the count and mean income of the people at least MIN_AGE old.
 stats_plan() {
   cat <<JSON
-{"version": 1, "name": "Income of people aged $1 and over",
+{"version": 1, "name": "Income of the older people",
  "inputs": {"people": {"columns": ["age", "income"]}},
  "nodes": [{"id": "rows", "op": "column", "dataset": "people", "columns": ["age", "income"]},
            {"id": "older", "op": "filter", "inputs": ["rows"],
@@ -155,5 +155,109 @@ refused "output 'income' of plan $stats is not for 'bank'" \
 refused "job $job belongs to 'insurer'; only its consumer or the platform may do this" \
   as bank consumer fetch "$job" --result-key "$(consumer_key bank).key" --out "$work/stolen.csv"
 [[ ! -e "$work/stolen.csv" ]] || fail "a refused fetch wrote a file"
+# A plan for both consumers, approved for the insurer only: the bank's run is refused by the
+# approval, not by the plan.
+stats_plan 40 | sed 's/"recipients": \["insurer"\]/"recipients": ["insurer", "bank"]/' >"$work/both.json"
+both="$(as lab code submit "$work/both.json" --json | json 'd["hash"]')"
+as clinic owner approve "$both" --dataset people --consumer insurer --levels rep3 >/dev/null
+refused "no approval in force from 'clinic' lets 'bank' use dataset 'people' with plan $both at level rep3" \
+  as bank consumer run "$both" --level rep3 --result-key "$(consumer_key bank).pub"
+
+echo "--- 4. an edited plan has another hash and no approval; the approved one still runs"
+stats_plan 41 >"$work/edited.json"
+[[ "$(diff "$work/stats.json" "$work/edited.json" | grep -c '^[<>]')" -eq 2 ]] ||
+  fail "the edited plan differs in more than one line"
+edited="$(as lab code submit "$work/edited.json" --json | json 'd["hash"]')"
+[[ "$edited" != "$stats" ]] || fail "the edited plan has the approved plan's hash"
+refused "no approval in force from 'clinic' lets 'insurer' use dataset 'people' with plan $edited at level rep3" \
+  as insurer consumer run "$edited" --level rep3 --result-key "$(consumer_key insurer).pub"
+run_stats "$stats" rep3 approved >/dev/null
+check_result "$work/approved.csv" 40
+
+echo "--- 5. forged and stale node evidence"
+# A rogue node whose SIMULATED root is not the platform's: the owner's policy refuses it.
+"$bin/arca" platform init-sim --dir "$work/other" >/dev/null
+cat >"$work/rogue.json" <<JSON
+{"role": "compute", "index": 0, "listen": "127.0.0.1:0", "state_dir": "$work/rogue",
+ "sim_root_key": "$work/other/sim-root.key"}
+JSON
+"$bin/arca-node" --config "$work/rogue.json" >"$work/rogue.log" 2>&1 &
+rogue_pid=$!
+rogue="$(wait_for_line "$work/rogue.log" 's/.*listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p')"
+status=0
+as clinic owner verify-nodes --policy "$work/policy.json" --node "$rogue" >"$work/out.txt" 2>&1 || status=$?
+cat "$work/out.txt"
+[[ $status -eq 1 ]] || fail "verify-nodes exited $status on a rogue node, not 1"
+grep -q "REFUSED" "$work/out.txt" || fail "the rogue node is not REFUSED"
+node0="$(as platform platform nodes --json | json '[n["endpoint"] for n in d["nodes"] if n["id"] == "node-0"][0]')"
+as clinic owner verify-nodes --policy "$work/policy.json" --node "$node0" >/dev/null ||
+  fail "the owner's policy refuses the platform's own node-0"
+kill -TERM "$rogue_pid"; wait "$rogue_pid" 2>/dev/null || true; rogue_pid=""
+# A policy pinning another measurement: the upload attests first and sends nothing.
+sed "s/\"measurements\": \[[^]]*\]/\"measurements\": [\"$(printf '0%.0s' $(seq 96))\"]/" \
+  "$work/policy.json" >"$work/other-program.json"
+before_blobs="$(blobs)"
+before_records="$(records)"
+refused "peer attestation refused: measurement" \
+  as clinic owner upload --dataset people --csv "$work/people.csv" --schema "$work/schema.json" \
+    --policy "$work/other-program.json" --level rep3
+[[ "$(blobs)" == "$before_blobs" && "$(records)" == "$before_records" ]] ||
+  fail "a refused upload left something on the nodes or the coordinator"
+# The evidence node-0 recorded with the coordinator, judged two hours later: too old.
+as platform platform nodes --json | json '[n["evidence"] for n in d["nodes"] if n["id"] == "node-0"][0]' |
+  base64 -d >"$work/node-0.evidence"
+later="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+status=0
+"$bin/arca" attest verify --evidence "$work/node-0.evidence" --policy "$work/policy.json" \
+  --at "$later" >"$work/out.txt" 2>&1 || status=$?
+cat "$work/out.txt"
+[[ $status -eq 1 ]] || fail "attest verify exited $status on evidence two hours old, not 1"
+grep -q "^verdict *REFUSED: evidence is stale: made at .*, more than the policy's maximum age of 600 s" \
+  "$work/out.txt" || fail "two-hour-old evidence is not refused as stale"
+# The control: the same evidence now is accepted, so age is what refused it.
+"$bin/arca" attest verify --evidence "$work/node-0.evidence" --policy "$work/policy.json" |
+  grep -q "^verdict *ACCEPTED" || fail "node-0's recorded evidence is refused even now"
+
+echo "--- 7. a node killed mid-job fails the job naming it; the others live on; a rerun succeeds"
+cat >"$work/train.json" <<'JSON'
+{"version": 1, "name": "Smoker risk from age and income",
+ "inputs": {"people": {"columns": ["age", "income", "smoker"]}},
+ "nodes": [{"id": "rows", "op": "column", "dataset": "people", "columns": ["age", "income", "smoker"]},
+           {"id": "model", "op": "train_logistic", "inputs": ["rows"], "features": ["age", "income"],
+            "label": "smoker", "iterations": 1500, "learning_rate": 0.5, "standardize": true,
+            "store_as": "smoker-risk"}],
+ "outputs": [{"name": "smoker_model", "node": "model", "recipients": ["insurer"]}],
+ "levels": ["rep3"]}
+JSON
+train="$(as lab code submit "$work/train.json" --json | json 'd["hash"]')"
+as clinic owner approve "$train" --dataset people --consumer insurer --levels rep3 >/dev/null
+job="$(as insurer consumer run "$train" --level rep3 --result-key "$(consumer_key insurer).pub" --json | json 'd["id"]')"
+SECONDS=0
+while :; do
+  state="$(as insurer consumer status "$job" --json | json 'd["status"], d["progress"]')"
+  [[ "$state" =~ ^running\ 0\.[0-9]*[1-9] ]] && break
+  [[ "$state" == pending* || "$state" == running* ]] || fail "job $job is $state before node-1 was killed"
+  (( SECONDS < 30 )) || fail "job $job is still $state after 30 s"
+  sleep 0.1
+done
+echo "job $job: $state; killing node-1"
+node_kill node-1
+SECONDS=0
+while state="$(as insurer consumer status "$job" --json | json 'd["status"]')"; [[ "$state" != failed ]]; do
+  [[ "$state" == running || "$state" == pending ]] || fail "job $job ended $state without node-1"
+  (( SECONDS < 60 )) || fail "job $job is still $state 60 s after node-1 was killed"
+  sleep 0.5
+done
+error="$(as insurer consumer status "$job" --json | json 'd["error"]')"
+echo "job $job failed after ${SECONDS}s: $error"
+grep -q "node-1" <<<"$error" || fail "the failed job's line does not name node-1"
+for id in node-0 node-2 dealer; do
+  kill -0 "${node_pid[$id]}" 2>/dev/null || fail "$id died with node-1"
+done
+node_start node-1
+SECONDS=0
+rerun="$(as insurer consumer run "$train" --level rep3 --result-key "$(consumer_key insurer).pub" \
+  --wait --json 2>/dev/null | json 'd["id"]')"
+echo "job $rerun succeeded in ${SECONDS}s"
 
 echo PASS
