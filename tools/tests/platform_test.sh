@@ -258,10 +258,13 @@ JSON
 train="$(as lab code submit "$work/train.json" --json | json 'd["hash"]')"
 as clinic owner approve "$train" --dataset people --consumer insurer --levels rep3 >/dev/null
 job="$(as insurer consumer run "$train" --level rep3 --result-key "$(consumer_key insurer).pub" --json | json 'd["id"]')"
+# Killed once the program reports (progress 0.1 and on: the MPC links are up), so that the peers
+# see the link drop; a party gone before the links are made is noticed only when the others
+# give up waiting for it (CoordinatorAgentOptions::mesh_timeout, 60 s).
 SECONDS=0
 while :; do
   state="$(as insurer consumer status "$job" --json | json 'd["status"], d["progress"]')"
-  [[ "$state" =~ ^running\ 0\.[0-9]*[1-9] ]] && break
+  [[ "$state" =~ ^running\ 0\.[1-9] ]] && break
   [[ "$state" == pending* || "$state" == running* ]] || fail "job $job is $state before node-1 was killed"
   (( SECONDS < 30 )) || fail "job $job is still $state after 30 s"
   sleep 0.1
@@ -317,11 +320,11 @@ as clinic owner approve "$edited" --dataset people --consumer insurer --levels r
   --min-rows "$((rows + 1))" >/dev/null
 refused "would rest on fewer than $((rows + 1)) rows" \
   as insurer consumer run "$edited" --level rep3 --result-key "$(consumer_key insurer).pub" --wait
+# The line names the minimum, never the count or the mean it kept back.
 line="$(grep "^arca: " "$work/err.txt")"
-for value in "$(expected 41)"; do
-  for number in $value; do
-    ! grep -qF "$number" <<<"${line//$((rows + 1))/}" || fail "the refusal shows the value $number"
-  done
+mean="$(expected 41 | cut -d' ' -f2)"
+for value in "$rows" "${mean:0:4}"; do
+  ! grep -qF "$value" <<<"${line//$((rows + 1))/}" || fail "the refusal shows the value $value"
 done
 
 echo "--- 12. a receipt with one changed character fails verification"
