@@ -3,10 +3,11 @@
 # and the dealer, SIMULATED TEEs), driven by the arca CLI as its four roles would drive it. One
 # platform serves every section: the happy path at tee, dealer2pc and rep3 checked against the
 # plaintext answer, then each refusal the platform promises (an unapproved or edited plan,
-# another consumer, forged or stale node evidence, a node killed mid-job, a coordinator
-# restart, a withdrawn dataset, an edited audit row, too few rows, a changed receipt), each by
-# its one "arca:" line and by counting what the nodes and the coordinator keep. Every process
-# started here is stopped on exit.
+# another consumer, forged or stale node evidence, a share changed on a node's disk, a node
+# killed mid-job, a coordinator restart, a withdrawn dataset, an edited audit row, too few rows,
+# a changed receipt), each by its one "arca:" line and by counting what the nodes and the
+# coordinator keep. Sections carry the numbers of the task list; 6 and 9 run last, as they
+# destroy the data. Every process started here is stopped on exit, and none may survive.
 #
 # Usage: platform_test.sh BIN_DIR
 set -euo pipefail
