@@ -6,8 +6,8 @@
 #include <string>
 
 #include "arca/base/status.h"
-#include "arca/tee/policy.h"
 #include "arca/tee/attestation.h"
+#include "arca/tee/policy.h"
 
 namespace arca::cli {
 

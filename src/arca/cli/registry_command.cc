@@ -81,13 +81,12 @@ Result<json> AttestNodes(client::CoordinatorClient& client, const std::string& p
         AttestNode(node.at("endpoint").get<std::string>(), *policy);
     ARCA_RETURN_IF_ERROR(
         client.SetNodeStatus(id, statement.ok() ? "attested" : "rejected").status());
-    verdicts.push_back(statement.ok()
-                           ? json{{"id", id},
-                                  {"status", "attested"},
-                                  {"measurement", ToHex(statement->claims.measurement)}}
-                           : json{{"id", id},
-                                  {"status", "rejected"},
-                                  {"error", statement.status().message()}});
+    verdicts.push_back(
+        statement.ok()
+            ? json{{"id", id},
+                   {"status", "attested"},
+                   {"measurement", ToHex(statement->claims.measurement)}}
+            : json{{"id", id}, {"status", "rejected"}, {"error", statement.status().message()}});
   }
   return json{{"nodes", verdicts}};
 }
