@@ -24,29 +24,9 @@ using nlohmann::json;
 
 constexpr int kRows = 300;
 
-constexpr const char* kPlan = R"({
-  "version": 1, "name": "Income of people aged 40 or more",
-  "inputs": {"clinic": {"columns": ["age", "income"]}},
-  "nodes": [
-    {"id": "rows", "op": "column", "dataset": "clinic", "columns": ["age", "income"]},
-    {"id": "older", "op": "filter", "inputs": ["rows"],
-     "where": {"column": "age", "cmp": ">=", "value": 40}},
-    {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
-     "statistics": ["count", "mean", "max"]}],
-  "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
-  "levels": ["tee", "dealer2pc", "rep3"]})";
-
 Bytes Raw(const crypto::SigningKey& key) {
   const auto raw = key.RawPublicKey();
   return Bytes(raw.begin(), raw.end());
-}
-
-std::string Csv() {
-  std::string csv = "age,income\n";
-  for (int i = 0; i < kRows; ++i) {
-    csv += fmt::format("{},{}\n", 18 + (i * 37) % 70, 1000.5 + (i * 7919) % 3000);
-  }
-  return csv;
 }
 
 class PlatformTest : public ::testing::Test {
@@ -123,8 +103,8 @@ class PlatformTest : public ::testing::Test {
                 key.begin());
       keys.push_back(key);
     }
-    const std::vector<Bytes> files =
-        testing::MakeShareFiles(protocol, dataset, static_cast<uint64_t>(version), Csv(), keys);
+    const std::vector<Bytes> files = testing::MakeShareFiles(
+        protocol, dataset, static_cast<uint64_t>(version), testing::PeopleCsv(kRows), keys);
     const crypto::SigningKey& key = party == "clinic" ? owner_ : consumer_;
     client::DatasetUpload record{.name = dataset,
                                  .level = level,
@@ -196,18 +176,10 @@ class PlatformTest : public ::testing::Test {
 };
 
 TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintextAnswer) {
-  const Result<json> plan = Client("lab", lab_)->SubmitPlan(kPlan);
+  const Result<json> plan = Client("lab", lab_)->SubmitPlan(testing::IncomeOver40Plan("clinic"));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   const std::string plan_hash = plan->at("hash");
-  double count = 0, sum = 0, max = 0;
-  for (int i = 0; i < kRows; ++i) {
-    const int age = 18 + (i * 37) % 70;
-    const double income = 1000.5 + (i * 7919) % 3000;
-    if (age < 40) continue;
-    count += 1;
-    sum += income;
-    max = std::max(max, income);
-  }
+  const testing::IncomeStats expected = testing::IncomeOver40(kRows);
   int version = 0;
   for (const std::string level : {"tee", "dealer2pc", "rep3"}) {
     SCOPED_TRACE(level);
@@ -232,9 +204,9 @@ TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintex
     const std::vector<client::NamedOutput> outputs = Fetch(id);
     ASSERT_EQ(outputs.size(), 1u);
     ASSERT_EQ(outputs[0].values.size(), 3u);
-    EXPECT_EQ(outputs[0].values[0], count);
-    EXPECT_NEAR(outputs[0].values[1], sum / count, 1e-2);  // the reciprocal's 2^-(f-1)
-    EXPECT_NEAR(outputs[0].values[2], max, 1e-5);
+    EXPECT_EQ(outputs[0].values[0], expected.count);
+    EXPECT_NEAR(outputs[0].values[1], expected.mean, 1e-2);  // the reciprocal's 2^-(f-1)
+    EXPECT_NEAR(outputs[0].values[2], expected.max, 1e-5);
   }
   // Every node recorded its evidence (SIMULATED) for `arca platform nodes`.
   for (const json& node : Client("platform", platform_)->ListNodes()->at("nodes")) {
@@ -301,7 +273,7 @@ TEST_F(PlatformTest, AModelKeptOnTheNodesScoresTheConsumersRows) {
   ASSERT_EQ(income.size(), 1u);
   ASSERT_EQ(income[0].values.size(), static_cast<size_t>(kRows));
   for (int i = 0; i < kRows; i += 37) {
-    const double age = 18 + (i * 37) % 70;
+    const double age = testing::AgeOfRow(i);
     // The released weights and the kept ones are the same numbers: the product differs only
     // by its truncation (2^-18 relative, times the magnitude).
     EXPECT_NEAR(income[0].values[static_cast<size_t>(i)],
@@ -311,7 +283,7 @@ TEST_F(PlatformTest, AModelKeptOnTheNodesScoresTheConsumersRows) {
 }
 
 TEST_F(PlatformTest, ACancelledJobStopsOnEveryNode) {
-  const Result<json> plan = Client("lab", lab_)->SubmitPlan(kPlan);
+  const Result<json> plan = Client("lab", lab_)->SubmitPlan(testing::IncomeOver40Plan("clinic"));
   ASSERT_TRUE(plan.ok());
   Upload("rep3", 1);
   ASSERT_TRUE(Client("clinic", owner_)

@@ -107,13 +107,10 @@ class JobRunnerTest : public ::testing::TestWithParam<std::string> {
         measurement_(tee::MeasureProgram(AsBytes("arca-node"), AsBytes("{}"))) {
     for (int i = 0; i < 3; ++i)
       nodes_.push_back(std::make_unique<TestNode>(root_, measurement_, dir_, i));
-    csv_ = "age,income\n";
+    csv_ = testing::PeopleCsv(kRows);
     for (int i = 0; i < kRows; ++i) {
-      const int age = 18 + (i * 37) % 70;
-      const double income = 1000.5 + (i * 7919) % 3000;
-      csv_ += std::to_string(age) + "," + std::to_string(income) + "\n";
-      age_sum_ += age;
-      income_mean_ += income / kRows;
+      age_sum_ += testing::AgeOfRow(i);
+      income_mean_ += testing::IncomeOfRow(i) / kRows;
     }
   }
 
@@ -266,17 +263,8 @@ TEST_P(JobRunnerTest, NodesRunAJobAndTheConsumerGetsThePlaintextAnswer) {
 // combined by the consumer to what the plaintext rows give.
 TEST_P(JobRunnerTest, APlanRunsThroughTheExecutor) {
   const std::string level = GetParam();
-  const std::string plan_text = *plan::CanonicalJson(json::parse(R"({
-    "version": 1, "name": "Income of people aged 40 or more",
-    "inputs": {"hospital_a": {"columns": ["age", "income"]}},
-    "nodes": [
-      {"id": "rows", "op": "column", "dataset": "hospital_a", "columns": ["age", "income"]},
-      {"id": "older", "op": "filter", "inputs": ["rows"],
-       "where": {"column": "age", "cmp": ">=", "value": 40}},
-      {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
-       "statistics": ["count", "mean", "max"]}],
-    "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
-    "levels": ["tee", "dealer2pc", "rep3"]})"));
+  const std::string plan_text =
+      *plan::CanonicalJson(json::parse(testing::IncomeOver40Plan("hospital_a")));
   Upload(level);
   JobAssignment assignment;
   assignment.job = 12;
@@ -295,22 +283,14 @@ TEST_P(JobRunnerTest, APlanRunsThroughTheExecutor) {
       client::CombineResultFiles(files, consumer_.private_key);
   ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
   ASSERT_EQ(outputs->size(), 1u);
-  double count = 0, sum = 0, max = 0;
-  for (int i = 0; i < kRows; ++i) {
-    const int age = 18 + (i * 37) % 70;
-    const double income = 1000.5 + (i * 7919) % 3000;
-    if (age < 40) continue;
-    count += 1;
-    sum += income;
-    max = std::max(max, income);
-  }
+  const testing::IncomeStats expected = testing::IncomeOver40(kRows);
   const client::NamedOutput& income = (*outputs)[0];
   EXPECT_THAT(income.labels, ElementsAre("count", "mean", "max"));
   ASSERT_EQ(income.values.size(), 3u);
-  EXPECT_EQ(income.values[0], count);
+  EXPECT_EQ(income.values[0], expected.count);
   // The mean to the reciprocal's 2^-(f-1) relative error (docs/PLANS.md): 1e-2 at a mean of 2500.
-  EXPECT_NEAR(income.values[1], sum / count, 1e-2);
-  EXPECT_NEAR(income.values[2], max, 1e-5);
+  EXPECT_NEAR(income.values[1], expected.mean, 1e-2);
+  EXPECT_NEAR(income.values[2], expected.max, 1e-5);
 }
 
 TEST(PlanProgramTest, RulesAreParsedAndErrorsNameTheField) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -78,6 +79,50 @@ class SimRootFiles {
 inline constexpr const char* kSchema = R"({"columns": [
   {"name": "age", "type": "integer", "min": 0, "max": 150},
   {"name": "income", "type": "decimal"}]})";
+
+// Row i of the tests' table (kSchema): ages 18..87 and incomes 1000.5..3999.5, spread.
+inline int AgeOfRow(int i) { return 18 + (i * 37) % 70; }
+inline double IncomeOfRow(int i) { return 1000.5 + (i * 7919) % 3000; }
+
+// The first `rows` rows as CSV.
+inline std::string PeopleCsv(int rows) {
+  std::string csv = "age,income\n";
+  for (int i = 0; i < rows; ++i) {
+    csv += std::to_string(AgeOfRow(i)) + "," + std::to_string(IncomeOfRow(i)) + "\n";
+  }
+  return csv;
+}
+
+// A plan on that table (as its input `input`), and what it gives in the clear.
+inline std::string IncomeOver40Plan(const std::string& input) {
+  return R"({"version": 1, "name": "Income of people aged 40 or more",
+    "inputs": {")" +
+         input + R"(": {"columns": ["age", "income"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": ")" +
+         input + R"(", "columns": ["age", "income"]},
+      {"id": "older", "op": "filter", "inputs": ["rows"],
+       "where": {"column": "age", "cmp": ">=", "value": 40}},
+      {"id": "income", "op": "stats", "inputs": ["older"], "column": "income",
+       "statistics": ["count", "mean", "max"]}],
+    "outputs": [{"name": "income", "node": "income", "recipients": ["insurer"]}],
+    "levels": ["tee", "dealer2pc", "rep3"]})";
+}
+struct IncomeStats {
+  double count = 0, mean = 0, max = 0;
+};
+inline IncomeStats IncomeOver40(int rows) {
+  IncomeStats out;
+  double sum = 0;
+  for (int i = 0; i < rows; ++i) {
+    if (AgeOfRow(i) < 40) continue;
+    out.count += 1;
+    sum += IncomeOfRow(i);
+    out.max = std::max(out.max, IncomeOfRow(i));
+  }
+  out.mean = sum / out.count;
+  return out;
+}
 
 // Share files of `csv` (against kSchema) for the nodes of ShareFileNodes(protocol), sealed to
 // `keys` in that order.
