@@ -85,7 +85,7 @@ def prepare(directory):
         ],
         "outputs": [{"name": "risk_model", "node": "model", "recipients": ["insurer"]}],
         "levels": ["dealer2pc", "rep3", "tee"],
-        "fixed_point": {"fractional_bits": 20},
+        "fixed_point": {"fractional_bits": 18},
     }
     with open(os.path.join(directory, "train_plan.json"), "w") as f:
         json.dump(plan, f, indent=1)
