@@ -129,8 +129,9 @@ Result<Location> SendFile(const LevelNode& node, const tee::Policy& policy,
                                "its attested HPKE key changed during the upload; upload again"));
   }
   Result<UploadAnswer> answer =
-      UploadShareFile(*channel, file.path, spec.kind, uploader,
-                      [&](uint64_t sent, uint64_t total) { progress(node, sent, total); });
+      UploadShareFile(*channel, file.path, spec.kind, uploader, [&](uint64_t sent, uint64_t total) {
+        if (progress) progress(node, sent, total);
+      });
   if (!answer.ok()) return NodeError(node, answer.status());
   if (answer->sha256 != file.sha256 || answer->rows != rows) {
     return NodeError(node, DataLossError(fmt::format(

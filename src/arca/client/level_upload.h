@@ -59,7 +59,7 @@ struct LevelUploadSpec {
   uint64_t version = 1;
 };
 
-// Called after each acknowledged chunk of a node's share file.
+// Called after each acknowledged chunk of a node's share file (may be empty).
 using LevelUploadProgress =
     std::function<void(const LevelNode& node, uint64_t bytes_sent, uint64_t total)>;
 

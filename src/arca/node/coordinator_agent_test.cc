@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include "arca/client/level_upload.h"
+#include "arca/client/model_weights.h"
 #include "arca/client/node_upload.h"
 #include "arca/client/receipt.h"
 #include "arca/client/result_file.h"
@@ -278,6 +280,54 @@ TEST_F(PlatformTest, AModelKeptOnTheNodesScoresTheConsumersRows) {
     // by its truncation (2^-18 relative, times the magnitude).
     EXPECT_NEAR(income[0].values[static_cast<size_t>(i)],
                 model[0].values[0] * age + model[0].values[1], 0.05)
+        << "row " << i;
+  }
+}
+
+// A code owner's proprietary model, uploaded secret-shared (what `arca code upload-model`
+// does), scores the consumer's rows at rep3: the predictions are the linear model's.
+TEST_F(PlatformTest, ACodeOwnersUploadedModelScoresTheConsumersRows) {
+  const auto lab = Client("lab", lab_);
+  const client::ModelWeights weights =
+      *client::ParseModelWeights("feature,weight\nage,2.5\nintercept,-10.25\n");
+  const Result<std::vector<client::Location>> locations = client::UploadToLevel(
+      *lab, policy_, lab_, {.level = "rep3", .kind = "model", .name = "wage-v1", .version = 1},
+      client::ModelWeights::TableSchema(), *weights.Table(), {});
+  ASSERT_TRUE(locations.ok()) << locations.status().ToString();
+  ASSERT_EQ(locations->size(), 3u);
+  const Result<json> model = lab->AddModel({.name = "wage-v1",
+                                            .kind = "linear",
+                                            .features = weights.features,
+                                            .intercept = weights.intercept,
+                                            .level = "rep3",
+                                            .locations = *locations,
+                                            .consumers = {"insurer"}});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const std::string score_hash = lab->SubmitPlan(R"({
+    "version": 1, "name": "Wages of the insurer's people",
+    "inputs": {"people": {"columns": ["age"], "supplied_by": "consumer"}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "people", "columns": ["age"]},
+      {"id": "wage", "op": "infer", "inputs": ["rows"], "model": "wage-v1", "features": ["age"]}],
+    "outputs": [{"name": "wage", "node": "wage", "recipients": ["insurer"]}],
+    "levels": ["rep3"]})")
+                                     ->at("hash");
+  Upload("rep3", 1, "people", "insurer");
+  const Result<json> job = Client("insurer", consumer_)
+                               ->CreateJob({.plan_hash = score_hash,
+                                            .level = "rep3",
+                                            .result_key = Bytes(result_key_.public_key.begin(),
+                                                                result_key_.public_key.end()),
+                                            .inputs = {{"people", "people"}}});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  const json done = Await(job->at("id"));
+  ASSERT_EQ(done.at("status"), "succeeded") << done.dump();
+  const std::vector<client::NamedOutput> wages = Fetch(job->at("id"));
+  ASSERT_EQ(wages.size(), 1u);
+  ASSERT_EQ(wages[0].values.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; ++i) {
+    // One truncated product: 2^-18 relative to the magnitude, and the encoding's 2^-19.
+    EXPECT_NEAR(wages[0].values[static_cast<size_t>(i)], 2.5 * testing::AgeOfRow(i) - 10.25, 1e-3)
         << "row " << i;
   }
 }
