@@ -13,9 +13,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <mutex>
 #include <optional>
 #include <thread>
+
+#include "arca/net/frame_outbox.h"
 
 namespace arca::net {
 namespace {
@@ -105,37 +106,16 @@ class TcpLink final : public Link {
   ~TcpLink() override { Shutdown(); }
 
   Status Send(Frame frame) override { return outbox_.Push(std::move(frame)); }
-
-  void SendAbort(const AbortNotice& notice) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (final_frame_) return;
-      final_frame_ = Frame{FrameKind::kAbort, {}, EncodeAbort(notice)};
-    }
-    // Drops queued data: the abort goes out as soon as the frame on the wire is done.
-    outbox_.Fail(AbortedError("this party aborted"));
-  }
-
+  void SendAbort(const AbortNotice& notice) override { outbox_.Abort(notice); }
   Status SendClose() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (final_frame_) return OkStatus();
-      final_frame_ = Frame{FrameKind::kClose, {}, Buffer()};
-    }
-    outbox_.Finish(FailedPreconditionError("link closed"));
+    outbox_.Close();
     return OkStatus();
   }
 
   void Shutdown() override {
     if (shut_.exchange(true)) return;
-    {
-      // Let a pending close or abort frame reach the wire, but do not wait on a dead peer.
-      std::unique_lock<std::mutex> lock(mu_);
-      if (final_frame_) {
-        writer_done_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return writer_done_; });
-      }
-    }
-    outbox_.Fail(UnavailableError("link shut down"));
+    // Let a pending close or abort frame reach the wire, but do not wait on a dead peer.
+    outbox_.Stop(std::chrono::seconds(10), UnavailableError("link shut down"));
     ::shutdown(fd_, SHUT_RDWR);
     writer_.join();
     reader_.join();
@@ -145,25 +125,14 @@ class TcpLink final : public Link {
 
  private:
   void WriteLoop() {
-    bool healthy = true;
-    for (;;) {
-      Result<Frame> frame = outbox_.Pop(Clock::time_point::max());
-      if (!frame.ok()) break;
-      if (!WriteFrame(fd_, frame->kind, frame->tag, frame->payload)) {
-        outbox_.Fail(UnavailableError(
-            fmt::format("connection lost while sending ({}); the peer process has probably exited",
-                        ErrnoText(errno))));
-        healthy = false;
-        break;
-      }
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    if (healthy && final_frame_) {
-      (void)WriteFrame(fd_, final_frame_->kind, final_frame_->tag, final_frame_->payload);
-    }
-    ::shutdown(fd_, SHUT_WR);
-    writer_done_ = true;
-    writer_done_cv_.notify_all();
+    outbox_.Drain(
+        [this](const Frame& frame) -> Status {
+          if (WriteFrame(fd_, frame.kind, frame.tag, frame.payload)) return OkStatus();
+          return UnavailableError(fmt::format(
+              "connection lost while sending ({}); the peer process has probably exited",
+              ErrnoText(errno)));
+        },
+        [this](bool /*final_frame_written*/) { ::shutdown(fd_, SHUT_WR); });
   }
 
   void ReadLoop() {
@@ -196,11 +165,7 @@ class TcpLink final : public Link {
   }
 
   const int fd_;
-  FrameQueue outbox_;
-  std::mutex mu_;
-  std::optional<Frame> final_frame_;  // close or abort, written after the data
-  bool writer_done_ = false;
-  std::condition_variable writer_done_cv_;
+  FrameOutbox outbox_;
   std::atomic<bool> shut_{false};
   std::thread writer_;
   std::thread reader_;

@@ -11,13 +11,12 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 
+#include "arca/net/frame_outbox.h"
 #include "arca/tee/sigpipe.h"
 
 namespace arca::tee {
@@ -86,37 +85,16 @@ class AttestedLink final : public net::Link {
   ~AttestedLink() override { Shutdown(); }
 
   Status Send(Frame frame) override { return outbox_.Push(std::move(frame)); }
-
-  void SendAbort(const net::AbortNotice& notice) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (final_frame_) return;
-      final_frame_ = Frame{FrameKind::kAbort, {}, net::EncodeAbort(notice)};
-    }
-    // Drops queued data: the abort goes out as soon as the frame on the wire is done.
-    outbox_.Fail(AbortedError("this party aborted"));
-  }
-
+  void SendAbort(const net::AbortNotice& notice) override { outbox_.Abort(notice); }
   Status SendClose() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (final_frame_) return OkStatus();
-      final_frame_ = Frame{FrameKind::kClose, {}, Buffer()};
-    }
-    outbox_.Finish(FailedPreconditionError("link closed"));
+    outbox_.Close();
     return OkStatus();
   }
 
   void Shutdown() override {
     if (shut_.exchange(true)) return;
-    {
-      // Let a pending close or abort frame reach the wire, but do not wait on a dead peer.
-      std::unique_lock<std::mutex> lock(mu_);
-      if (final_frame_) {
-        writer_done_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return writer_done_; });
-      }
-    }
-    outbox_.Fail(UnavailableError("link shut down"));
+    // Let a pending close or abort frame reach the wire, but do not wait on a dead peer.
+    outbox_.Stop(std::chrono::seconds(10), UnavailableError("link shut down"));
     ::shutdown(fd_, SHUT_RDWR);  // wakes both threads out of poll
     writer_.join();
     reader_.join();
@@ -209,36 +187,22 @@ class AttestedLink final : public net::Link {
 
   void WriteLoop() {
     const ScopedSigpipeBlock no_sigpipe;
-    bool healthy = true;
-    for (;;) {
-      Result<Frame> frame = outbox_.Pop(net::Clock::time_point::max());
-      if (!frame.ok()) break;
-      std::string error;
-      if (!WriteFrame(*frame, &error)) {
-        outbox_.Fail(UnavailableError(fmt::format(
-            "connection lost to party {} while sending ({}); its process has probably exited",
-            peer_, error)));
-        healthy = false;
-        break;
-      }
-    }
-    // Once set, the final frame never changes; it is written without holding mu_, so that
-    // Shutdown can give up on a peer that no longer reads.
-    const Frame* last = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (healthy && final_frame_) last = &*final_frame_;
-    }
-    std::string ignored;
-    if (last != nullptr && WriteFrame(*last, &ignored)) {
-      std::lock_guard<std::mutex> tls(tls_mu_);
-      SSL_shutdown(ssl_);  // close_notify; best effort, the close frame said it all
-      ERR_clear_error();
-    }
-    ::shutdown(fd_, SHUT_WR);
-    std::lock_guard<std::mutex> lock(mu_);
-    writer_done_ = true;
-    writer_done_cv_.notify_all();
+    outbox_.Drain(
+        [this](const Frame& frame) -> Status {
+          std::string error;
+          if (WriteFrame(frame, &error)) return OkStatus();
+          return UnavailableError(fmt::format(
+              "connection lost to party {} while sending ({}); its process has probably exited",
+              peer_, error));
+        },
+        [this](bool final_frame_written) {
+          if (final_frame_written) {
+            std::lock_guard<std::mutex> tls(tls_mu_);
+            SSL_shutdown(ssl_);  // close_notify; best effort, the close frame said it all
+            ERR_clear_error();
+          }
+          ::shutdown(fd_, SHUT_WR);
+        });
   }
 
   std::string LossMessage(ReadResult r, const std::string& what) const {
@@ -292,14 +256,10 @@ class AttestedLink final : public net::Link {
   SSL* const ssl_;
   const int fd_;
   const int peer_;
-  net::FrameQueue outbox_;
+  net::FrameOutbox outbox_;
 
   std::mutex tls_mu_;  // held for each call on ssl_, never while waiting
 
-  std::mutex mu_;
-  std::optional<Frame> final_frame_;  // close or abort, written after the data
-  bool writer_done_ = false;
-  std::condition_variable writer_done_cv_;
   std::atomic<bool> shut_{false};
 
   std::array<uint8_t, kRecordBytes> first_record_{};  // the writer's
