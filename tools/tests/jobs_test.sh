@@ -10,73 +10,17 @@
 #
 # Usage: jobs_test.sh BIN_DIR
 set -euo pipefail
-bin="$1"
-here="$(cd "$(dirname "$0")" && pwd)"
-plans="$here/../../testdata/plans"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-# Runs a command that must fail with exit status 1, an "arca: " line and `expected` on stderr.
-refused() {
-  local expected="$1"
-  shift
-  local status=0
-  "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
-  cat "$work/err.txt"
-  [[ $status -eq 1 ]] || fail "exit status $status, not 1: $*"
-  [[ "$(wc -l <"$work/err.txt")" -ge 1 ]] || fail "no error line: $*"
-  grep -q "^arca: " "$work/err.txt" || fail "no line 'arca: ...'"
-  grep -qF -- "$expected" "$work/err.txt" || fail "expected '$expected'"
-}
-
-"$bin/arca" keygen --out "$work/platform.key" >/dev/null
-for name in lab hospital-a hospital-b insurer bank node-0 node-1 dealer; do
-  "$bin/arca" keygen --out "$work/$name.key" >/dev/null
-done
-: >"$work/coordinator.log"  # so that it exists before the server writes it
-"$bin/arca-coordinator" --listen 127.0.0.1:0 --state-dir "$work/state" \
-  --admin-key "$work/platform.key.pub" >"$work/coordinator.log" 2>&1 &
-pid=$!
-port=""
-for _ in $(seq 100); do
-  port="$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/coordinator.log")"
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "the coordinator did not start:"; cat "$work/coordinator.log"; exit 1; }
-export ARCA_COORDINATOR="127.0.0.1:$port" ARCA_COORDINATOR_CERT="$work/state/coordinator.crt"
-as() {  # as PARTY arca-args...: the arca CLI signed by PARTY
-  local party="$1"
-  shift
-  ARCA_AS="$party" ARCA_KEY="$work/$party.key" "$bin/arca" "$@"
-}
-call() {  # call PARTY METHOD TARGET [BODY]: one signed request
-  local party="$1"
-  shift
-  /usr/bin/python3 "$here/coordinator_call.py" "$ARCA_COORDINATOR" "$ARCA_COORDINATOR_CERT" "$party" \
-    "$work/$party.key" "$@"
-}
+# shellcheck source=platform_lib.sh
+source "$(dirname "$0")/platform_lib.sh"
+plans="$tests_dir/../../testdata/plans"
+test_begin "$1"
 
 echo "--- parties, nodes and two datasets"
-as platform platform add-party --id lab --role code --key-file "$work/lab.key.pub"
-for owner in hospital-a hospital-b; do
-  as platform platform add-party --id "$owner" --role owner --key-file "$work/$owner.key.pub"
-done
-for consumer in insurer bank; do
-  as platform platform add-party --id "$consumer" --role consumer --key-file "$work/$consumer.key.pub"
-done
-for i in 0 1; do
-  as platform platform add-node --id "node-$i" --role compute --index "$i" \
-    --endpoint "127.0.0.1:700$i" --mesh-endpoint "127.0.0.1:710$i" --signing-key "$work/node-$i.key.pub"
-done
-as platform platform add-node --id dealer --role dealer --index 0 --endpoint 127.0.0.1:7002 \
-  --mesh-endpoint 127.0.0.1:7102 --signing-key "$work/dealer.key.pub"
+coordinator_only_start
+platform_party lab code
+for owner in hospital-a hospital-b; do platform_party "$owner" owner; done
+for consumer in insurer bank; do platform_party "$consumer" consumer; done
+register_absent_nodes
 schema='{"columns": [{"name": "malignant", "type": "boolean"},
   {"name": "mean_radius", "type": "decimal", "min": 5, "max": 30},
   {"name": "mean_smoothness", "type": "decimal", "min": 0, "max": 1},
@@ -96,8 +40,7 @@ grep -q "^submitted plan $documented$" "$work/submit.txt" || fail "not the docum
 grep -q "name    Malignancy risk model for an insurer" "$work/submit.txt"
 plan="$documented"
 refused "plan $plan is already submitted" as lab code submit "$plans/insurer_model.json"
-stats="$(as lab code submit "$plans/hospital_stats.json" --json |
-  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["hash"])')"
+stats="$(as lab code submit "$plans/hospital_stats.json" --json | json 'd["hash"]')"
 [[ "$stats" == 7e9f6ca1a1bff458c9dd18906cfd7a5cd48589d6e77de2c181988e1170ff67f4 ]] ||
   fail "--json gave hash $stats, not the documented one"
 as lab code plans | tee "$work/plans.txt"
@@ -137,7 +80,7 @@ as hospital-a owner approve "$plan" --dataset hospital_a --consumer insurer,bank
   --levels dealer2pc,rep3 --aggregate-only mean_radius --min-rows 10 | tee "$work/approve.txt"
 grep -q "^granted approval 1: plan ${plan:0:12}, dataset hospital_a, for bank,insurer at dealer2pc,rep3 (aggregate-only mean_radius; min-rows 10)$" "$work/approve.txt"
 second="$(as hospital-b owner approve "$plan" --dataset hospital_b --consumer insurer \
-  --levels dealer2pc --json | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')"
+  --levels dealer2pc --json | json 'd["id"]')"
 [[ "$second" == 2 ]] || fail "the second approval has id $second"
 as insurer owner approvals --plan "$plan" | tee "$work/approvals.txt"
 grep -q "^1 *${plan:0:12} *hospital_a *hospital-a *bank,insurer *dealer2pc,rep3 *in force" "$work/approvals.txt"
@@ -165,8 +108,8 @@ grep -q "^revoked approval 2: plan ${plan:0:12}, dataset hospital_b" "$work/revo
 grep -q "unfinished jobs no longer approved are cancelled" "$work/revoke.txt"
 as insurer consumer jobs --status cancelled --plan "$plan" | tee "$work/cancelled.txt"
 [[ "$(grep -c "cancelled" "$work/cancelled.txt")" -eq 2 ]] || fail "jobs 1 and 2 are not both cancelled"
-as insurer consumer jobs --status pending --json | /usr/bin/python3 -c \
-  'import json, sys; assert json.load(sys.stdin)["jobs"] == []'
+[[ "$(as insurer consumer jobs --status pending --json | json 'd["jobs"]')" == "[]" ]] ||
+  fail "jobs are still pending"
 as insurer owner approvals --plan "$plan" | grep -q "^2 .* revoked"
 refused "no approval in force from 'hospital-b'" run insurer
 

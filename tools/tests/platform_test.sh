@@ -11,43 +11,10 @@
 #
 # Usage: platform_test.sh BIN_DIR
 set -euo pipefail
-bin="$(cd "$1" && pwd)"
-here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d -t arca-platform.XXXXXX)"
-python=/usr/bin/python3
-rogue_pid=""
 # shellcheck source=platform_lib.sh
-source "$here/platform_lib.sh"
-cleanup() {
-  local status=$?
-  [[ -n "$rogue_pid" ]] && { kill -TERM "$rogue_pid" 2>/dev/null || true; wait "$rogue_pid" 2>/dev/null || true; }
-  platform_stop
-  if pgrep -f "$work" >/dev/null; then
-    echo "FAIL: processes outlived the test:"; pgrep -af "$work"
-    status=1
-  fi
-  rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/platform_lib.sh"
+test_begin "$1"
 
-fail() { echo "FAIL: $*"; exit 1; }
-# Runs a command that must fail with exit status 1 and one "arca: " line containing `expected`.
-refused() {
-  local expected="$1"
-  shift
-  local status=0
-  "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
-  cat "$work/err.txt"
-  [[ $status -eq 1 ]] || fail "exit status $status, not 1: $*"
-  [[ "$(grep -c "^arca: " "$work/err.txt")" -eq 1 ]] || fail "not one 'arca: ' line: $*"
-  grep "^arca: " "$work/err.txt" | grep -qF -- "$expected" || fail "expected '$expected': $*"
-}
-json() {  # json EXPRESSION: evaluates a Python expression over the JSON document `d` on stdin
-  "$python" -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-blobs() { find "$work"/nodes/*/store -name '*.meta' | wc -l; }  # the blobs the nodes keep
-sql() { sqlite3 "$work/coordinator/coordinator.db" "$1"; }
 # The records the coordinator keeps, one count a line (not the audit log: it grows with every
 # event, and section 8 compares its head).
 records() {
@@ -208,25 +175,19 @@ check_result "$work/approved.csv" 40
 echo "--- 5. forged and stale node evidence"
 # A rogue node whose SIMULATED root is not the platform's: the owner's policy refuses it.
 "$bin/arca" platform init-sim --dir "$work/other" >/dev/null
-cat >"$work/rogue.json" <<JSON
+cat >"$work/nodes/rogue.json" <<JSON
 {"role": "compute", "index": 0, "listen": "127.0.0.1:0", "state_dir": "$work/rogue",
  "sim_root_key": "$work/other/sim-root.key"}
 JSON
-"$bin/arca-node" --config "$work/rogue.json" >"$work/rogue.log" 2>&1 &
-rogue_pid=$!
-rogue="$(wait_for_line "$work/rogue.log" 's/.*listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p')"
-status=0
-as clinic owner verify-nodes --policy "$work/policy.json" --node "$rogue" >"$work/out.txt" 2>&1 || status=$?
-cat "$work/out.txt"
-[[ $status -eq 1 ]] || fail "verify-nodes exited $status on a rogue node, not 1"
+node_start rogue
+fails_with 1 as clinic owner verify-nodes --policy "$work/policy.json" --node "$(node_endpoint rogue)"
 grep -q "REFUSED" "$work/out.txt" || fail "the rogue node is not REFUSED"
 node0="$(as platform platform nodes --json | json '[n["endpoint"] for n in d["nodes"] if n["id"] == "node-0"][0]')"
 as clinic owner verify-nodes --policy "$work/policy.json" --node "$node0" >/dev/null ||
   fail "the owner's policy refuses the platform's own node-0"
-kill -TERM "$rogue_pid"; wait "$rogue_pid" 2>/dev/null || true; rogue_pid=""
+node_kill rogue
 # A policy pinning another measurement: the upload attests first and sends nothing.
-sed "s/\"measurements\": \[[^]]*\]/\"measurements\": [\"$(printf '0%.0s' $(seq 96))\"]/" \
-  "$work/policy.json" >"$work/other-program.json"
+policy "$(printf '0%.0s' $(seq 96))" >"$work/other-program.json"
 before_blobs="$(blobs)"
 before_records="$(records)"
 refused "peer attestation refused: measurement" \
@@ -238,11 +199,8 @@ refused "peer attestation refused: measurement" \
 as platform platform nodes --json | json '[n["evidence"] for n in d["nodes"] if n["id"] == "node-0"][0]' |
   base64 -d >"$work/node-0.evidence"
 later="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
-status=0
-"$bin/arca" attest verify --evidence "$work/node-0.evidence" --policy "$work/policy.json" \
-  --at "$later" >"$work/out.txt" 2>&1 || status=$?
-cat "$work/out.txt"
-[[ $status -eq 1 ]] || fail "attest verify exited $status on evidence two hours old, not 1"
+fails_with 1 "$bin/arca" attest verify --evidence "$work/node-0.evidence" --policy "$work/policy.json" \
+  --at "$later"
 grep -q "^verdict *REFUSED: evidence is stale: made at .*, more than the policy's maximum age of 600 s" \
   "$work/out.txt" || fail "two-hour-old evidence is not refused as stale"
 # The control: the same evidence now is accepted, so age is what refused it.
@@ -297,10 +255,6 @@ rerun="$(as insurer consumer run "$train" --level rep3 --result-key "$(consumer_
 echo "job $rerun succeeded in ${SECONDS}s"
 
 echo "--- 8. a coordinator restart keeps every record; a new job still runs"
-call() {  # call PARTY METHOD TARGET: one signed request for a route the CLI does not offer
-  "$python" "$here/coordinator_call.py" "$ARCA_COORDINATOR" "$ARCA_COORDINATOR_CERT" "$1" \
-    "$work/keys/$1.key" "$2" "$3"
-}
 snapshot() {  # everything a party can read back, as JSON lines
   as insurer consumer jobs --json
   call clinic GET /v1/datasets
@@ -343,11 +297,8 @@ open(sys.argv[2], "w").write(changed)
 PY
 [[ "$(cmp -l "$work/rep3.receipt.json" "$work/changed.receipt.json" | wc -l)" -eq 1 ]] ||
   fail "the changed receipt differs in more than one byte"
-status=0
-as insurer consumer verify-receipt --receipt "$work/changed.receipt.json" --policy "$work/policy.json" \
-  --results "$work/rep3.results" >"$work/out.txt" 2>&1 || status=$?
-cat "$work/out.txt"
-[[ $status -eq 1 ]] || fail "verify-receipt exited $status on a changed receipt, not 1"
+fails_with 1 as insurer consumer verify-receipt --receipt "$work/changed.receipt.json" \
+  --policy "$work/policy.json" --results "$work/rep3.results"
 grep -q "REFUSED: receipt refused: part of party 0 (node-0): " "$work/out.txt" ||
   fail "the changed receipt is not REFUSED naming party 0"
 
@@ -356,10 +307,7 @@ sql ".backup '$work/copy.db'"
 sqlite3 "$work/copy.db" "DROP TRIGGER audit_log_no_update;
   UPDATE audit_log SET actor = 'mallory' WHERE seq = 5;"
 "$bin/arca" audit verify --db "$work/copy.db" --json >/dev/null 2>&1 && fail "an edited chain verifies"
-status=0
-"$bin/arca" audit verify --db "$work/copy.db" >"$work/out.txt" 2>&1 || status=$?
-cat "$work/out.txt"
-[[ $status -eq 1 ]] || fail "audit verify exited $status on an edited row, not 1"
+fails_with 1 "$bin/arca" audit verify --db "$work/copy.db"
 grep -q "BROKEN at entry 5: audit entry 5 was altered" "$work/out.txt" || fail "the edited row is not named"
 "$bin/arca" audit verify --db "$work/coordinator/coordinator.db" | grep -q "^intact: " ||
   fail "the coordinator's own chain is not intact"

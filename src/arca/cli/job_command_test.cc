@@ -47,7 +47,7 @@ class JobCommandTest : public ::testing::Test {
   }
 
   testing::TestCoordinator coordinator_;
-  const testing::ScratchDir dir_;
+  const coord::testing::TempDir dir_;
   crypto::hpke::KeyPair key_ = crypto::hpke::GenerateKeyPair();
 };
 

@@ -48,7 +48,7 @@ class JobFetchTest : public ::testing::Test {
   JobFetchRequest Request() const { return {.job = job_, .out_csv = dir_.File("result.csv")}; }
 
   testing::TestCoordinator coordinator_;
-  const testing::ScratchDir dir_;
+  const coord::testing::TempDir dir_;
   crypto::hpke::KeyPair key_ = crypto::hpke::GenerateKeyPair();
   const int64_t job_ = coordinator_.CreateJob(key_.public_key);
   std::vector<Bytes> files_;
@@ -84,7 +84,7 @@ TEST_F(JobFetchTest, WritesTheCombinedCsvTheReceiptAndTheEncryptedFiles) {
 }
 
 TEST_F(JobFetchTest, WithoutAResultsDirectoryItsTemporaryOneIsRemoved) {
-  const testing::ScratchDir tmp;
+  const coord::testing::TempDir tmp;
   const char* previous = std::getenv("TMPDIR");
   const std::string saved = previous ? previous : "";
   ::setenv("TMPDIR", tmp.path().c_str(), 1);

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "arca/cli/test_coordinator.h"
+#include "arca/coord/test_util.h"
 
 namespace arca::cli {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(ResultKeyTest, KeygenWritesAPrivateFileAndAHexPublicOneThatMatch) {
-  const testing::ScratchDir dir;
+  const coord::testing::TempDir dir;
   const std::string path = dir.File("consumer.key");
   EXPECT_EQ(ResultPublicKeyPath(path), dir.File("consumer.pub"));
   EXPECT_EQ(ResultPublicKeyPath("result"), "result.pub");
@@ -31,7 +31,7 @@ TEST(ResultKeyTest, KeygenWritesAPrivateFileAndAHexPublicOneThatMatch) {
 }
 
 TEST(ResultKeyTest, KeygenNeverOverwritesEitherFile) {
-  const testing::ScratchDir dir;
+  const coord::testing::TempDir dir;
   const std::string path = dir.File("consumer.key");
   const crypto::X25519Key first = WriteResultKeyPair(path).value();
   EXPECT_THAT(WriteResultKeyPair(path).status().message(), HasSubstr("exists already"));
@@ -44,7 +44,7 @@ TEST(ResultKeyTest, KeygenNeverOverwritesEitherFile) {
 }
 
 TEST(ResultKeyTest, APrivateKeyFileIsNotTakenForAPublicKey) {
-  const testing::ScratchDir dir;
+  const coord::testing::TempDir dir;
   const std::string path = dir.File("consumer.key");
   ASSERT_TRUE(WriteResultKeyPair(path).ok());
   // 32 raw bytes: taken as a public key, it would be sent to the coordinator.

@@ -2,14 +2,13 @@
 // process. An owner ("hospital") has registered its dataset "hospital_a" for dealer2pc and
 // approved the code owner's ("lab") plan for the consumer "insurer" (not for "bank"). The
 // nodes (node-0, node-1, dealer) are registered, and the test plays their part through the
-// API as real nodes would: progress, result upload, completion, failure.
+// API as real nodes would: progress, result upload, completion, failure. The scratch directory,
+// the plan and the key encoding are coord::testing's, which the coord tests use too.
 #ifndef ARCA_CLI_TEST_COORDINATOR_H_
 #define ARCA_CLI_TEST_COORDINATOR_H_
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -20,36 +19,10 @@
 
 #include "arca/client/coordinator_client.h"
 #include "arca/coord/api_server.h"
+#include "arca/coord/test_util.h"
 #include "arca/crypto/hash.h"
 
 namespace arca::cli::testing {
-
-// A plan with one output for "insurer", runnable at dealer2pc.
-inline constexpr std::string_view kPlan = R"({
-  "version": 1, "name": "Mean radius",
-  "inputs": {"hospital_a": {"columns": ["mean_radius"]}},
-  "nodes": [
-    {"id": "rows", "op": "column", "dataset": "hospital_a", "columns": ["mean_radius"]},
-    {"id": "radius", "op": "stats", "inputs": ["rows"], "column": "mean_radius",
-     "statistics": ["count", "mean"]}],
-  "outputs": [{"name": "radius", "node": "radius", "recipients": ["insurer"]}],
-  "levels": ["dealer2pc"]})";
-
-// A directory of its own under the test's temporary directory, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() : path_(::testing::TempDir() + "arca_cli_XXXXXX") {
-    if (::mkdtemp(path_.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 class TestCoordinator {
  public:
@@ -58,28 +31,28 @@ class TestCoordinator {
          {"platform", "hospital", "lab", "insurer", "bank", "node-0", "node-1", "dealer"}) {
       keys_.emplace(id, crypto::SigningKey::Generate());
     }
-    const auto admin = keys_.at("platform").RawPublicKey();
-    server_ = coord::ApiServer::Start(
-                  {.state_dir = dir_.File("state"), .admin_key = Bytes(admin.begin(), admin.end())})
-                  .value();
+    server_ =
+        coord::ApiServer::Start({.state_dir = dir_.File("state"),
+                                 .admin_key = coord::testing::PublicKeyBytes(keys_.at("platform"))})
+            .value();
     client::CoordinatorClient& platform = Client("platform");
     for (const auto& [id, role] : std::map<std::string, std::string>{{"hospital", "owner"},
                                                                      {"lab", "code"},
                                                                      {"insurer", "consumer"},
                                                                      {"bank", "consumer"}}) {
-      const auto key = keys_.at(id).RawPublicKey();
-      EXPECT_TRUE(platform.RegisterParty({id, id, role, Bytes(key.begin(), key.end())}).ok());
+      EXPECT_TRUE(
+          platform.RegisterParty({id, id, role, coord::testing::PublicKeyBytes(keys_.at(id))})
+              .ok());
     }
     int port = 7000;
     for (const auto& [id, role, index] :
          {std::tuple<std::string, std::string, int64_t>{"node-0", "compute", 0},
           {"node-1", "compute", 1},
           {"dealer", "dealer", 0}}) {
-      const auto key = keys_.at(id).RawPublicKey();
       EXPECT_TRUE(platform
                       .RegisterNode({id, role, index, "127.0.0.1:" + std::to_string(port),
                                      "127.0.0.1:" + std::to_string(port + 100),
-                                     Bytes(key.begin(), key.end())})
+                                     coord::testing::PublicKeyBytes(keys_.at(id))})
                       .ok());
       ++port;
     }
@@ -92,7 +65,11 @@ class TestCoordinator {
                                  {{"node-0", "a/0", crypto::Sha256(AsBytes("a0"))},
                                   {"node-1", "a/1", crypto::Sha256(AsBytes("a1"))}}})
                     .ok());
-    plan_hash_ = Client("lab").SubmitPlan(kPlan).value().at("hash").get<std::string>();
+    plan_hash_ = Client("lab")
+                     .SubmitPlan(coord::testing::kMeanRadiusPlan)
+                     .value()
+                     .at("hash")
+                     .get<std::string>();
     EXPECT_TRUE(Client("hospital")
                     .GrantApproval({plan_hash_, "hospital_a", {"insurer"}, {"dealer2pc"}})
                     .ok());
@@ -156,10 +133,10 @@ class TestCoordinator {
   }
 
   const std::string& plan_hash() const { return plan_hash_; }
-  const ScratchDir& dir() const { return dir_; }
+  const coord::testing::TempDir& dir() const { return dir_; }
 
  private:
-  ScratchDir dir_;
+  coord::testing::TempDir dir_;
   std::map<std::string, crypto::SigningKey> keys_;
   std::unique_ptr<coord::ApiServer> server_;
   std::map<std::string, std::unique_ptr<client::CoordinatorClient>> clients_;

@@ -22,16 +22,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kPlan = R"({
-  "version": 1, "name": "Mean radius",
-  "inputs": {"hospital_a": {"columns": ["mean_radius"]}},
-  "nodes": [
-    {"id": "rows", "op": "column", "dataset": "hospital_a", "columns": ["mean_radius"]},
-    {"id": "radius", "op": "stats", "inputs": ["rows"], "column": "mean_radius",
-     "statistics": ["count", "mean"]}],
-  "outputs": [{"name": "radius", "node": "radius", "recipients": ["insurer"]}],
-  "levels": ["dealer2pc", "rep3"]})";
-
 const json kSchema = {{"columns", {{{"name", "mean_radius"}, {"type", "decimal"}}}}};
 
 struct Reply {
@@ -55,8 +45,7 @@ class ApiTest : public ::testing::Test {
                                                         {"insurer", PartyRole::kConsumer},
                                                         {"bank", PartyRole::kConsumer}}) {
       keys_.emplace(id, crypto::SigningKey::Generate());
-      const auto raw = keys_.at(id).RawPublicKey();
-      store_->RegisterParty({id, id, role, Bytes(raw.begin(), raw.end())}, "test").value();
+      store_->RegisterParty({id, id, role, testing::PublicKeyBytes(keys_.at(id))}, "test").value();
     }
     for (const std::string node : {"node-0", "node-1", "dealer"}) {
       keys_.emplace(node, crypto::SigningKey::Generate());
@@ -140,7 +129,8 @@ class ApiTest : public ::testing::Test {
              {{{"node", "node-0"}, {"location", "a/0"}, {"sha256", Hex("a0")}},
               {{"node", "node-1"}, {"location", "a/1"}, {"sha256", Hex("a1")}}}}});
     EXPECT_EQ(dataset.status, 201) << dataset.body;
-    const Reply plan = Send(Signed("lab", "POST", "/v1/plans", std::string(kPlan)));
+    const Reply plan =
+        Send(Signed("lab", "POST", "/v1/plans", std::string(testing::kMeanRadiusPlan)));
     EXPECT_EQ(plan.status, 201) << plan.body;
     return plan.body.value("hash", "");
   }

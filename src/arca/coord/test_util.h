@@ -1,5 +1,6 @@
-// Helpers shared by the coord tests: a scratch directory, a deterministic clock and a store
-// filled with one of everything.
+// Helpers shared by the coord tests, and by the tests of the layers above that run a coordinator
+// (cli): a scratch directory, a deterministic clock, a plan the API accepts, and a store filled
+// with one of everything.
 #ifndef ARCA_COORD_TEST_UTIL_H_
 #define ARCA_COORD_TEST_UTIL_H_
 
@@ -16,6 +17,7 @@
 #include "arca/base/time.h"
 #include "arca/coord/store.h"
 #include "arca/crypto/hash.h"
+#include "arca/crypto/signing_key.h"
 
 namespace arca::coord::testing {
 
@@ -29,6 +31,7 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir() { std::filesystem::remove_all(path_); }
 
+  const std::string& path() const { return path_; }
   std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
 
  private:
@@ -46,6 +49,11 @@ inline std::function<UnixTime()> TickingClock() {
 }
 
 inline Bytes Key(uint8_t fill) { return Bytes(32, fill); }
+// The raw Ed25519 public key of `key`, as a party or a node registers it.
+inline Bytes PublicKeyBytes(const crypto::SigningKey& key) {
+  const auto raw = key.RawPublicKey();
+  return Bytes(raw.begin(), raw.end());
+}
 inline crypto::Sha256Digest Digest(std::string_view text) { return crypto::Sha256(AsBytes(text)); }
 
 inline CiphertextLocation At(std::string node, std::string location) {
@@ -62,6 +70,18 @@ inline NodeSpec NodeAt(std::string id, NodeRole role, int64_t index, int port) {
           .index = index,
           .mesh_endpoint = "127.0.0.1:" + std::to_string(port + 100)};
 }
+
+// A plan the API accepts: the count and mean of dataset "hospital_a"'s mean_radius, for
+// "insurer", at dealer2pc or rep3.
+inline constexpr std::string_view kMeanRadiusPlan = R"({
+  "version": 1, "name": "Mean radius",
+  "inputs": {"hospital_a": {"columns": ["mean_radius"]}},
+  "nodes": [
+    {"id": "rows", "op": "column", "dataset": "hospital_a", "columns": ["mean_radius"]},
+    {"id": "radius", "op": "stats", "inputs": ["rows"], "column": "mean_radius",
+     "statistics": ["count", "mean"]}],
+  "outputs": [{"name": "radius", "node": "radius", "recipients": ["insurer"]}],
+  "levels": ["dealer2pc", "rep3"]})";
 
 inline constexpr std::string_view kPlanJson = R"({"inputs":["cancer-a"],"ops":["mean"]})";
 
