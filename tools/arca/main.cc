@@ -15,7 +15,8 @@
 namespace {
 
 int Run(int argc, char** argv) {
-  arca::log::InitLogging();
+  // A command reports through its one "arca: ..." line; the libraries' warnings would repeat it.
+  arca::log::InitLogging(spdlog::level::err);
   CLI::App app("Arca: confidential computing on pooled data, with TEEs and MPC", "arca");
   app.require_subcommand(1);
   int exit_code = 0;
