@@ -211,7 +211,9 @@ TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintex
     EXPECT_NEAR(outputs[0].values[2], expected.max, 1e-5);
   }
   // Every node recorded its evidence (SIMULATED) for `arca platform nodes`.
-  for (const json& node : Client("platform", platform_)->ListNodes()->at("nodes")) {
+  const Result<json> nodes = Client("platform", platform_)->ListNodes();
+  ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
+  for (const json& node : nodes->at("nodes")) {
     EXPECT_EQ(node.at("attestation").at("platform"), "sim") << node.dump();
   }
 }
