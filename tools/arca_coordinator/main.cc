@@ -5,29 +5,19 @@
 //
 // Prints "listening on HOST:PORT" once it serves, and stops cleanly on SIGINT or SIGTERM.
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
 
 #include "arca/base/bytes.h"
 #include "arca/base/logging.h"
+#include "arca/base/stop_signals.h"
 #include "arca/coord/api_server.h"
+#include "arca/crypto/signing_key.h"
 
 namespace {
 
 // A raw 32-byte key, or its 64 hex digits (a trailing newline allowed).
-arca::Result<arca::Bytes> ReadAdminKey(const std::string& path) {
-  ARCA_ASSIGN_OR_RETURN(arca::Bytes bytes, arca::ReadFileBytes(path));
-  if (bytes.size() == 32) return bytes;
-  std::string text(bytes.begin(), bytes.end());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  arca::Result<arca::Bytes> hex = arca::FromHex(text);
-  if (hex.ok() && hex->size() == 32) return hex;
-  return arca::InvalidArgumentError(
-      path + " is not an Ed25519 public key (32 raw bytes, or 64 hex digits)");
-}
-
 int Run(int argc, char** argv) {
   arca::log::InitLogging(spdlog::level::info);
   CLI::App app("arca-coordinator: the Arca registry and scheduler, an HTTP/JSON API over TLS",
@@ -61,7 +51,7 @@ int Run(int argc, char** argv) {
     return 2;
   }
   if (!admin_key_path.empty()) {
-    arca::Result<arca::Bytes> key = ReadAdminKey(admin_key_path);
+    arca::Result<arca::Bytes> key = arca::crypto::ReadEd25519PublicKeyFile(admin_key_path);
     if (!key.ok()) {
       std::fprintf(stderr, "arca-coordinator: %s\n", key.status().message().c_str());
       return 2;
@@ -69,12 +59,8 @@ int Run(int argc, char** argv) {
     options.admin_key = *key;
   }
 
-  // Block the stop signals in every thread; this one waits for them below.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // Before any thread starts, so that this one alone receives them (below).
+  const arca::StopSignals stop;
   std::signal(SIGPIPE, SIG_IGN);
 
   arca::Result<std::unique_ptr<arca::coord::ApiServer>> server =
@@ -86,8 +72,7 @@ int Run(int argc, char** argv) {
   std::printf("listening on %s:%u\n", options.host.c_str(),
               static_cast<unsigned>((*server)->port()));
   std::fflush(stdout);
-  int signal = 0;
-  sigwait(&stop, &signal);
+  stop.Wait();
   (*server)->Stop();
   return 0;
 }

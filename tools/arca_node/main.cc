@@ -7,11 +7,11 @@
 // coordinator in its configuration it also runs the jobs of the coordinator's work feed, over
 // attested links to its peers on `mesh_listen`.
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <cstdio>
 #include <exception>
 
 #include "arca/base/logging.h"
+#include "arca/base/stop_signals.h"
 #include "arca/node/coordinator_agent.h"
 #include "arca/node/node_server.h"
 
@@ -29,12 +29,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  // Block the stop signals in every thread; this one waits for them below.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // Before any thread starts, so that this one alone receives them (below).
+  const arca::StopSignals stop;
 
   const arca::Result<arca::node::NodeConfig> config = arca::node::NodeConfig::Load(config_path);
   if (!config.ok()) {
@@ -66,8 +62,7 @@ int Run(int argc, char** argv) {
               config->index, config->role.c_str(), config->listen.host.c_str(),
               static_cast<unsigned>((*server)->port()));
   std::fflush(stdout);
-  int signal = 0;
-  sigwait(&stop, &signal);
+  stop.Wait();
   agent.reset();  // cancels running jobs first: they use the server's identity and store
   return 0;
 }

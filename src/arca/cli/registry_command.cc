@@ -19,18 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-// A public key file: 64 hex digits (as keygen writes FILE.pub) or 32 raw bytes.
-Result<Bytes> ReadPublicKey(const std::string& path) {
-  ARCA_ASSIGN_OR_RETURN(const Bytes bytes, ReadFileBytes(path));
-  if (bytes.size() == 32) return bytes;
-  std::string text(bytes.begin(), bytes.end());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  Result<Bytes> hex = FromHex(text);
-  if (hex.ok() && hex->size() == 32) return hex;
-  return InvalidArgumentError(
-      fmt::format("{} is not an Ed25519 public key (64 hex digits or 32 bytes)", path));
-}
-
 int Keygen(const std::string& out) {
   if (std::filesystem::exists(out)) {
     std::fprintf(stderr, "arca: %s exists already; keygen never overwrites a key\n", out.c_str());
@@ -132,7 +120,7 @@ void AddRegistryCommands(CLI::App& platform, int* exit_code) {
     command->add_option("--name", *name, "A display name (default: the id)");
     command->add_flag("--json", *as_json, "Print the registered party as JSON");
     command->callback([=] {
-      Result<Bytes> public_key = ReadPublicKey(*key);
+      Result<Bytes> public_key = crypto::ReadEd25519PublicKeyFile(*key);
       if (!public_key.ok()) {
         *exit_code = Fail(public_key.status());
         return;
@@ -176,7 +164,7 @@ void AddRegistryCommands(CLI::App& platform, int* exit_code) {
         ->check(CLI::ExistingFile);
     command->add_flag("--json", *as_json, "Print the registered node as JSON");
     command->callback([=] {
-      Result<Bytes> public_key = ReadPublicKey(*key);
+      Result<Bytes> public_key = crypto::ReadEd25519PublicKeyFile(*key);
       if (!public_key.ok()) {
         *exit_code = Fail(public_key.status());
         return;

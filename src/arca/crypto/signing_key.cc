@@ -9,6 +9,17 @@
 #include "arca/crypto/openssl_ptr.h"
 
 namespace arca::crypto {
+
+Result<Bytes> ReadEd25519PublicKeyFile(const std::string& path) {
+  ARCA_ASSIGN_OR_RETURN(const Bytes bytes, ReadFileBytes(path));
+  if (bytes.size() == 32) return bytes;
+  std::string text(bytes.begin(), bytes.end());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  Result<Bytes> hex = FromHex(text);
+  if (hex.ok() && hex->size() == 32) return hex;
+  return InvalidArgumentError(path +
+                              " is not an Ed25519 public key (64 hex digits or 32 raw bytes)");
+}
 namespace {
 
 std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "arca/base/bytes.h"
 #include "arca/base/status.h"
@@ -20,6 +21,10 @@ using Ed25519Seed = std::array<uint8_t, kEd25519SeedSize>;
 using Ed25519Signature = std::array<uint8_t, kEd25519SignatureSize>;
 
 // Immutable and cheap to copy (the OpenSSL key is shared).
+// Reads an Ed25519 public key file: 64 hex digits and an optional newline (what `arca keygen`
+// writes to FILE.pub and a node to identity.pub), or the 32 raw bytes.
+Result<Bytes> ReadEd25519PublicKeyFile(const std::string& path);
+
 class SigningKey {
  public:
   // A fresh key from the operating system's randomness (via OpenSSL's RNG).

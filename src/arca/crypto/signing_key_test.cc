@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "arca/crypto/public_key.h"
@@ -56,6 +57,30 @@ TEST(SigningKeyTest, GeneratedKeySignsAndRoundTripsThroughItsSeed) {
 TEST(SigningKeyTest, RefusesSeedOfWrongSize) {
   EXPECT_EQ(SigningKey::FromSeed(Bytes(31)).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(SigningKey::FromSeed(Bytes(64)).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace arca::crypto
+
+namespace arca::crypto {
+namespace {
+
+TEST(Ed25519PublicKeyFileTest, HexOrRawIsReadAnythingElseRefused) {
+  const std::string dir = ::testing::TempDir();
+  const SigningKey key = SigningKey::Generate();
+  const auto raw = key.RawPublicKey();
+  const Bytes expected(raw.begin(), raw.end());
+  std::ofstream(dir + "/key.pub") << ToHex(expected) << "\n";
+  std::ofstream(dir + "/key.raw", std::ios::binary)
+      .write(reinterpret_cast<const char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+  std::ofstream(dir + "/key.bad") << "not a key\n";
+  EXPECT_EQ(*ReadEd25519PublicKeyFile(dir + "/key.pub"), expected);
+  EXPECT_EQ(*ReadEd25519PublicKeyFile(dir + "/key.raw"), expected);
+  EXPECT_NE(ReadEd25519PublicKeyFile(dir + "/key.bad")
+                .status()
+                .message()
+                .find("is not an Ed25519 public key"),
+            std::string::npos);
 }
 
 }  // namespace
