@@ -218,8 +218,10 @@ void AddRegistryCommands(CLI::App& platform, int* exit_code) {
       }
       const Result<json> verdicts = AttestNodes(**client, *policy);
       *exit_code = Print(verdicts, *as_json, PrintVerdicts);
-      if (*exit_code == 0 && verdicts->dump().find("\"rejected\"") != std::string::npos) {
-        *exit_code = 1;
+      if (*exit_code == 0) {
+        for (const json& node : verdicts->at("nodes")) {
+          if (node.at("status") == "rejected") *exit_code = 1;
+        }
       }
     });
   }
