@@ -442,29 +442,6 @@ class Checker {
 
 }  // namespace
 
-std::string_view ColumnTypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kInteger:
-      return "integer";
-    case ColumnType::kDecimal:
-      return "decimal";
-    case ColumnType::kBoolean:
-      return "boolean";
-    case ColumnType::kCategorical:
-      return "categorical";
-  }
-  return "?";
-}
-
-Result<ColumnType> ParseColumnType(std::string_view name) {
-  for (const ColumnType type : {ColumnType::kInteger, ColumnType::kDecimal, ColumnType::kBoolean,
-                                ColumnType::kCategorical}) {
-    if (name == ColumnTypeName(type)) return type;
-  }
-  return InvalidArgumentError("unknown column type '" + std::string(name.substr(0, 40)) +
-                              "' (known: integer, decimal, boolean, categorical)");
-}
-
 std::vector<std::string> FindProblems(const Plan& plan, const Schemas& schemas) {
   Checker checker(plan, schemas);
   checker.Run();

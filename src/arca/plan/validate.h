@@ -17,16 +17,16 @@
 #include <vector>
 
 #include "arca/base/status.h"
+#include "arca/frame/table.h"
 #include "arca/plan/plan.h"
 
 namespace arca::plan {
 
 // The column types of uploaded datasets (docs/PLANS.md, "Schemas"). Decimals are fixed point;
 // booleans count as numbers (0/1); categorical columns are compared for equality only.
-enum class ColumnType { kInteger, kDecimal, kBoolean, kCategorical };
-// "integer", "decimal", "boolean", "categorical".
-std::string_view ColumnTypeName(ColumnType type);
-Result<ColumnType> ParseColumnType(std::string_view name);
+using frame::ColumnType;
+using frame::ColumnTypeName;
+using frame::ParseColumnType;
 
 // Column types by dataset, then by column. Datasets absent from the map are not type-checked
 // (their columns' types are unknown), so validation without schemas checks structure only.

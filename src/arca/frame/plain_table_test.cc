@@ -1,0 +1,63 @@
+#include "arca/frame/plain_table.h"
+
+#include <gtest/gtest.h>
+
+#include "arca/frame/test_util.h"
+
+namespace arca::frame {
+namespace {
+
+using testing::RandomColumn;
+using testing::RunFrame;
+
+class PlainTableTest : public ::testing::TestWithParam<mpc::ProtocolKind> {};
+
+PlainTable Sample(int64_t rows) {
+  return testing::RandomTable(
+      7, rows,
+      {RandomColumn{{"age", ColumnType::kInteger, {}}, 18, 90},
+       RandomColumn{{"income", ColumnType::kDecimal, {}}, -5000, 90000},
+       RandomColumn{{"smoker", ColumnType::kBoolean, {}}},
+       RandomColumn{{"site", ColumnType::kCategorical, {"north", "south", "east"}}}});
+}
+
+TEST_P(PlainTableTest, SharingThenRevealingGivesTheTableBack) {
+  for (const int64_t rows : {int64_t{0}, int64_t{1}, int64_t{257}}) {
+    const PlainTable in = Sample(rows);
+    Result<testing::FrameRun> run =
+        RunFrame(GetParam(), {in}, [](fxp::FixedPoint&, const std::vector<Table>& inputs) {
+          return Result<Table>(inputs[0]);
+        });
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    const PlainTable& out = run->result;
+    ASSERT_EQ(out.rows(), rows);
+    ASSERT_EQ(out.columns.size(), in.columns.size());
+    for (size_t j = 0; j < in.columns.size(); ++j) {
+      EXPECT_EQ(out.columns[j].spec.name, in.columns[j].spec.name);
+      EXPECT_EQ(out.columns[j].spec.categories, in.columns[j].spec.categories);
+      EXPECT_EQ(out.columns[j].values, in.columns[j].values) << in.columns[j].spec.name;
+      EXPECT_TRUE(out.columns[j].present.empty());
+    }
+    EXPECT_EQ(out.valid, std::vector<bool>(static_cast<size_t>(rows), true));
+  }
+}
+
+TEST_P(PlainTableTest, ATableThatDoesNotFitItsSchemaIsRefused) {
+  PlainTable in = Sample(5);
+  PlainTable bad = in;
+  bad.columns[3].values[2] = 3;  // only three categories
+  Result<testing::FrameRun> run = RunFrame(
+      GetParam(), {bad},
+      [](fxp::FixedPoint&, const std::vector<Table>& inputs) { return Result<Table>(inputs[0]); });
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.status().message().find("column 'site' row 2"), std::string::npos)
+      << run.status().ToString();
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, PlainTableTest, ::testing::ValuesIn(testing::kEveryProtocol),
+                         [](const auto& param_info) {
+                           return std::string(mpc::ProtocolKindName(param_info.param));
+                         });
+
+}  // namespace
+}  // namespace arca::frame
