@@ -10,7 +10,8 @@ ARCA_DEB_PACKAGES=(
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev libcli11-dev
   libboost-dev libopenblas-dev nlohmann-json3-dev libcbor-dev libsqlite3-dev sqlite3 libcpp-httplib-dev
   valgrind
-  openssl python3 python3-numpy python3-sklearn python3-cryptography
+  openssl python3 python3-numpy python3-sklearn python3-cryptography python3-pandas
+  python3-pytest python3-dev pybind11-dev
   clang clang-tidy clang-format libclang-rt-14-dev
 )
 

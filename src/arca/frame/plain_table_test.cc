@@ -54,6 +54,18 @@ TEST_P(PlainTableTest, ATableThatDoesNotFitItsSchemaIsRefused) {
       << run.status().ToString();
 }
 
+TEST_P(PlainTableTest, KeepWhereMarksOnlyTheChosenRowsValid) {
+  const PlainTable in = Sample(40);
+  Result<testing::FrameRun> run =
+      RunFrame(GetParam(), {in}, [](fxp::FixedPoint& fp, const std::vector<Table>& inputs) {
+        return testing::KeepWhere(fp, inputs[0], "smoker");
+      });
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  for (size_t r = 0; r < 40; ++r) {
+    EXPECT_EQ(run->result.valid[r], in.columns[2].values[r] == 1) << r;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, PlainTableTest, ::testing::ValuesIn(testing::kEveryProtocol),
                          [](const auto& param_info) {
                            return std::string(mpc::ProtocolKindName(param_info.param));

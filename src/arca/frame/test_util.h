@@ -13,6 +13,7 @@
 
 #include "arca/base/status.h"
 #include "arca/frame/plain_table.h"
+#include "arca/fxp/encoding.h"
 #include "arca/mpc/runner.h"
 #include "arca/net/network.h"
 
@@ -100,6 +101,27 @@ inline Result<FrameRun> RunFrame(mpc::ProtocolKind kind, const std::vector<Plain
   });
   for (const Status& status : statuses) ARCA_RETURN_IF_ERROR(status);
   return run;
+}
+
+// A boolean column (fixed point 0/1) as ring bits 0/1: one comparison.
+inline Result<mpc::Shared> BooleanBits(fxp::FixedPoint& fp, const Column& column) {
+  mpc::Protocol& p = fp.protocol();
+  const mpc::RingTensor half =
+      mpc::RingTensor::FromValues(mpc::Shape{1}, {fxp::Constant(0.5, fp.frac_bits())});
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared below, p.LessThanPublic(column.values, half));
+  ARCA_ASSIGN_OR_RETURN(below, p.Reshape(std::move(below), column.values.shape()));
+  return p.Sub(p.Public(mpc::RingTensor::Filled(column.values.shape(), 1)), below);
+}
+
+// `table` with only the rows where boolean column `name` is true valid: for tests that need
+// invalid rows.
+inline Result<Table> KeepWhere(fxp::FixedPoint& fp, Table table, const std::string& name) {
+  ARCA_ASSIGN_OR_RETURN(const Column* column, table.Get(name));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared bits, BooleanBits(fp, *column));
+  ARCA_ASSIGN_OR_RETURN(table.valid, Narrow(fp.protocol(), table, bits));
+  table.all_valid = false;
+  table.valid_first = false;
+  return table;
 }
 
 // The valid rows of `table`, each as its values in column order (categories as indices),

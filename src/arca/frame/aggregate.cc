@@ -1,0 +1,42 @@
+#include "arca/frame/aggregate.h"
+
+namespace arca::frame {
+namespace {
+
+constexpr Aggregation kAll[] = {Aggregation::kCount, Aggregation::kSize, Aggregation::kSum,
+                                Aggregation::kMean,  Aggregation::kMin,  Aggregation::kMax,
+                                Aggregation::kVar,   Aggregation::kStd};
+
+}  // namespace
+
+std::string_view AggregationName(Aggregation aggregation) {
+  switch (aggregation) {
+    case Aggregation::kCount:
+      return "count";
+    case Aggregation::kSize:
+      return "size";
+    case Aggregation::kSum:
+      return "sum";
+    case Aggregation::kMean:
+      return "mean";
+    case Aggregation::kMin:
+      return "min";
+    case Aggregation::kMax:
+      return "max";
+    case Aggregation::kVar:
+      return "var";
+    case Aggregation::kStd:
+      return "std";
+  }
+  return "?";
+}
+
+Result<Aggregation> ParseAggregation(std::string_view name) {
+  for (const Aggregation aggregation : kAll) {
+    if (name == AggregationName(aggregation)) return aggregation;
+  }
+  return InvalidArgumentError("unknown aggregation '" + std::string(name.substr(0, 40)) +
+                              "' (known: count, size, sum, mean, min, max, var, std)");
+}
+
+}  // namespace arca::frame

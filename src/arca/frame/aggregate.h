@@ -1,0 +1,41 @@
+// Aggregations of group-by, as pandas defines them.
+//
+// Over the valid rows of a group (and, for a column with nulls, its present values):
+//   count  the number of non-null values          size  the number of rows
+//   sum    the sum (0 for no values)              mean  sum / count
+//   min, max                                      var, std  sample variance (ddof = 1), its root
+// A group exists when it has at least one valid row; a mean of a group whose values are all
+// null, or a var/std of fewer than two values, is released as null (present = 0), as pandas
+// gives NaN. Results of count and size are integer columns, the others decimal.
+#ifndef ARCA_FRAME_AGGREGATE_H_
+#define ARCA_FRAME_AGGREGATE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "arca/base/status.h"
+
+namespace arca::frame {
+
+enum class Aggregation { kCount, kSize, kSum, kMean, kMin, kMax, kVar, kStd };
+// pandas' names: "count", "size", "sum", "mean", "min", "max", "var", "std".
+std::string_view AggregationName(Aggregation aggregation);
+Result<Aggregation> ParseAggregation(std::string_view name);
+
+// One result column of a group-by: `how` of input column `column`, named `name`.
+struct Aggregate {
+  std::string column;
+  Aggregation how = Aggregation::kSum;
+  std::string name;
+};
+
+struct GroupByOptions {
+  // Groups with fewer valid rows than this are suppressed (their row made invalid), decided on
+  // shares; how many were suppressed is a Notice of the result. 0 keeps every group.
+  int64_t min_group_size = 0;
+};
+
+}  // namespace arca::frame
+
+#endif  // ARCA_FRAME_AGGREGATE_H_
