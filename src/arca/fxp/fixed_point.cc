@@ -215,4 +215,12 @@ Result<mpc::Shared> FixedPoint::Sigmoid(const mpc::Shared& x) {
   return Checked(spec, x, [&] { return EvaluatePiecewise(*p_, SigmoidPieces(f_), x, f_); });
 }
 
+Result<mpc::Shared> Rescale(mpc::Protocol& p, const mpc::Shared& x, int from_bits, int to_bits) {
+  if (from_bits == to_bits) return x;
+  if (from_bits < to_bits) {
+    return p.MulPublic(x, mpc::RingTensor::Scalar(uint64_t{1} << (to_bits - from_bits)));
+  }
+  return p.Truncate(x, from_bits - to_bits);
+}
+
 }  // namespace arca::fxp

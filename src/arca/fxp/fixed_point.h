@@ -83,6 +83,10 @@ class FixedPoint {
   bool debug_ = false;
 };
 
+// x in fixed point at `to_bits`, from fixed point at `from_bits`: a local product when the bits
+// grow, a truncation (one round, within one ulp) when they shrink.
+Result<mpc::Shared> Rescale(mpc::Protocol& p, const mpc::Shared& x, int from_bits, int to_bits);
+
 }  // namespace arca::fxp
 
 #endif  // ARCA_FXP_FIXED_POINT_H_

@@ -38,6 +38,15 @@ Status CheckAggregateOnly(const ValidatedPlan& plan,
       for (size_t j = 0; j < infer->features.size(); ++j) {
         uses.emplace_back(fmt::format("features[{}]", j), infer->features[j]);
       }
+    } else if (const auto* assign = std::get_if<AssignArgs>(&node.args)) {
+      // A new column would carry the values on, out of the owner's sight.
+      for (size_t j = 0; j < assign->columns.size(); ++j) {
+        assign->columns[j].value.ForEach([&](const frame::Expression& form) {
+          if (form.op == frame::ExprOp::kColumn) {
+            uses.emplace_back(fmt::format("columns[{}].value", j), form.column);
+          }
+        });
+      }
     }
     for (const auto& [field, column] : uses) {
       for (const std::string& dataset : sources[i]) {

@@ -71,7 +71,7 @@ Result<std::pair<Shared, Shared>> Extremes(mpc::Protocol& p, const Shared& x,
 
 Result<StatisticsValue> ComputeStatistics(fxp::FixedPoint& fp,
                                           const std::vector<Statistic>& statistics,
-                                          const TableColumn& column, const Shared& selection,
+                                          const frame::Column& column, const Shared& selection,
                                           bool filtered, const Shared& count) {
   mpc::Protocol& p = fp.protocol();
   const int f = fp.frac_bits();

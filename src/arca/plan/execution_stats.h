@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "arca/frame/table.h"
 #include "arca/fxp/fixed_point.h"
-#include "arca/plan/execution_table.h"
 #include "arca/plan/plan.h"
 
 namespace arca::plan {
@@ -38,7 +38,7 @@ struct StatisticsValue {
 // number of selected rows (a ring integer), `filtered` false when the selection is all ones.
 Result<StatisticsValue> ComputeStatistics(fxp::FixedPoint& fp,
                                           const std::vector<Statistic>& statistics,
-                                          const TableColumn& column, const mpc::Shared& selection,
+                                          const frame::Column& column, const mpc::Shared& selection,
                                           bool filtered, const mpc::Shared& count);
 
 }  // namespace arca::plan

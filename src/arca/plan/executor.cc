@@ -6,19 +6,23 @@
 #include <utility>
 #include <variant>
 
+#include "arca/frame/evaluate.h"
+#include "arca/frame/union.h"
 #include "arca/fxp/fixed_point.h"
 #include "arca/ml/dp_noise.h"
 #include "arca/ml/standardize.h"
-#include "arca/plan/execution_predicate.h"
 #include "arca/plan/execution_rules.h"
 #include "arca/plan/execution_stats.h"
 #include "arca/plan/execution_table.h"
+#include "arca/plan/fields.h"
 
 namespace arca::plan {
 namespace {
 
 using mpc::Shape;
 using mpc::Shared;
+
+using frame::Table;
 
 // What a node produced: a table, statistics, or a model.
 using NodeValue = std::variant<std::monostate, Table, StatisticsValue, StoredModel>;
@@ -154,21 +158,20 @@ class Runner {
       }
       case Op::kFilter: {
         ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(node, 0));
-        ARCA_ASSIGN_OR_RETURN(Shared kept,
-                              EvaluatePredicate(p_, std::get<FilterArgs>(node.args).where, *input,
-                                                fp_.frac_bits(), "where"));
-        Table out = *input;
-        ARCA_ASSIGN_OR_RETURN(out.selection, Narrow(p_, *input, kept));
-        out.filtered = true;
-        return NodeValue(std::move(out));
+        return AsNodeValue(
+            AtField("where", frame::Filter(fp_, *input, std::get<FilterArgs>(node.args).where)));
       }
+      case Op::kSelect:
+        return Select(i, std::get<SelectArgs>(node.args));
+      case Op::kAssign:
+        return Assign(i, std::get<AssignArgs>(node.args));
       case Op::kUnion: {
         std::vector<const Table*> tables;
         for (size_t k = 0; k < node.inputs.size(); ++k) {
           ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, k));
           tables.push_back(table);
         }
-        return AsNodeValue(UnionTables(p_, tables));
+        return AsNodeValue(frame::Union(p_, tables));
       }
       case Op::kStats:
         return Stats(i, std::get<StatsArgs>(node.args));
@@ -187,20 +190,52 @@ class Runner {
     return table;
   }
 
-  static Result<const TableColumn*> ColumnOf(const Table& table, const std::string& name,
-                                             const std::string& field) {
-    const auto it = table.columns.find(name);
-    if (it == table.columns.end()) {
+  static Result<const frame::Column*> ColumnOf(const Table& table, const std::string& name,
+                                               const std::string& field) {
+    const frame::Column* column = table.Find(name);
+    if (column == nullptr) {
       return Where{"", ""}.Error(field, "the input has no column '" + name + "'");
     }
-    return &it->second;
+    return column;
+  }
+
+  // A frame error, as an error of the node's field `field`.
+  template <typename T>
+  static Result<T> AtField(const std::string& field, Result<T> result) {
+    if (result.ok()) return result;
+    return Where{"", ""}.Error(field, result.status().message());
+  }
+
+  Result<NodeValue> Select(size_t i, const SelectArgs& args) {
+    ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(plan_.nodes[i], 0));
+    Table out = *input;
+    out.columns.clear();
+    for (size_t k = 0; k < args.columns.size(); ++k) {
+      ARCA_ASSIGN_OR_RETURN(const frame::Column* column,
+                            ColumnOf(*input, args.columns[k], fmt::format("columns[{}]", k)));
+      out.columns.push_back(*column);
+    }
+    return NodeValue(std::move(out));
+  }
+
+  Result<NodeValue> Assign(size_t i, const AssignArgs& args) {
+    ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(plan_.nodes[i], 0));
+    Table out = *input;
+    for (size_t k = 0; k < args.columns.size(); ++k) {
+      const NewColumn& column = args.columns[k];
+      ARCA_ASSIGN_OR_RETURN(frame::Column value,
+                            AtField(fmt::format("columns[{}].value", k),
+                                    frame::Evaluate(fp_, out, column.value, column.name)));
+      out = frame::WithColumn(std::move(out), std::move(value));
+    }
+    return NodeValue(std::move(out));
   }
 
   // The rows of `names` in `table` as a matrix [rows, names.size()].
   Result<Shared> Matrix(const Table& table, const std::vector<std::string>& names) {
     std::vector<Shared> rows;
     for (size_t j = 0; j < names.size(); ++j) {
-      ARCA_ASSIGN_OR_RETURN(const TableColumn* column,
+      ARCA_ASSIGN_OR_RETURN(const frame::Column* column,
                             ColumnOf(table, names[j], fmt::format("features[{}]", j)));
       ARCA_ASSIGN_OR_RETURN(Shared row, p_.Reshape(column->values, Shape{1, table.rows}));
       rows.push_back(std::move(row));
@@ -232,13 +267,13 @@ class Runner {
 
   Result<NodeValue> Stats(size_t i, const StatsArgs& args) {
     ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(plan_.nodes[i], 0));
-    ARCA_ASSIGN_OR_RETURN(const TableColumn* column, ColumnOf(*table, args.column, "column"));
-    Shared selection = table->selection;
-    bool filtered = table->filtered;
+    ARCA_ASSIGN_OR_RETURN(const frame::Column* column, ColumnOf(*table, args.column, "column"));
+    Shared selection = table->valid;
+    bool filtered = !table->all_valid;
     if (args.where) {
       ARCA_ASSIGN_OR_RETURN(Shared kept,
-                            EvaluatePredicate(p_, *args.where, *table, fp_.frac_bits(), "where"));
-      ARCA_ASSIGN_OR_RETURN(selection, Narrow(p_, *table, kept));
+                            AtField("where", frame::EvaluateCondition(fp_, *table, *args.where)));
+      ARCA_ASSIGN_OR_RETURN(selection, frame::Narrow(p_, *table, kept));
       filtered = true;
     }
     ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(selection, -1));
@@ -251,9 +286,9 @@ class Runner {
     const Node& node = plan_.nodes[i];
     ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, 0));
     ARCA_ASSIGN_OR_RETURN(Shared features, Matrix(*table, args.features));
-    ARCA_ASSIGN_OR_RETURN(const TableColumn* label, ColumnOf(*table, args.label, "label"));
-    ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table->selection, -1));
-    ARCA_RETURN_IF_ERROR(CheckRows(i, count, table->filtered, table->rows));
+    ARCA_ASSIGN_OR_RETURN(const frame::Column* label, ColumnOf(*table, args.label, "label"));
+    ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table->valid, -1));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, !table->all_valid, table->rows));
     ml::TrainOptions options;
     options.kind =
         node.op == Op::kTrainLogistic ? ml::ModelKind::kLogistic : ml::ModelKind::kLinear;
@@ -263,13 +298,12 @@ class Runner {
     options.intercept = args.intercept;
     std::optional<ml::Standardized> scaled;
     if (args.standardize) {
-      ARCA_ASSIGN_OR_RETURN(scaled,
-                            ml::Standardize(fp_, features, table->selection, args.intercept));
+      ARCA_ASSIGN_OR_RETURN(scaled, ml::Standardize(fp_, features, table->valid, args.intercept));
       features = scaled->features;
     }
     const double before = progress_.done();
     ARCA_ASSIGN_OR_RETURN(Shared weights,
-                          ml::Train(fp_, features, label->values, table->selection, options,
+                          ml::Train(fp_, features, label->values, table->valid, options,
                                     [&](int done) { progress_.Report(before + done); }));
     if (scaled) {
       ARCA_ASSIGN_OR_RETURN(weights, ml::Unstandardize(fp_, *scaled, weights, args.intercept));
@@ -307,15 +341,12 @@ class Runner {
     }
     ARCA_ASSIGN_OR_RETURN(Shared features, Matrix(*table, args.features));
     ARCA_ASSIGN_OR_RETURN(Shared weights,
-                          Rescale(p_, model->weights, model->frac_bits, fp_.frac_bits()));
+                          fxp::Rescale(p_, model->weights, model->frac_bits, fp_.frac_bits()));
     ARCA_ASSIGN_OR_RETURN(Shared predictions,
                           ml::Predict(fp_, model->kind, model->intercept, features, weights));
-    Table out;
-    out.rows = table->rows;
-    out.columns.emplace("prediction",
-                        TableColumn{ColumnType::kDecimal, {}, std::move(predictions)});
-    out.selection = table->selection;
-    out.filtered = table->filtered;
+    Table out = *table;
+    out.columns = {
+        frame::Column{"prediction", ColumnType::kDecimal, {}, std::move(predictions), {}, false}};
     return NodeValue(std::move(out));
   }
 
@@ -335,10 +366,10 @@ class Runner {
       out.values = model->weights;
     } else if (const auto* table = std::get_if<Table>(&value)) {
       // Predictions: rows that a filter removed are released as 0, not as their prediction.
-      const TableColumn& prediction = table->columns.at("prediction");
+      const frame::Column& prediction = *table->Find("prediction");
       out.values = prediction.values;
-      if (table->filtered) {
-        Result<Shared> kept = p_.Mul(prediction.values, table->selection);
+      if (!table->all_valid) {
+        Result<Shared> kept = p_.Mul(prediction.values, table->valid);
         if (!kept.ok()) return kept.status().WithContext(context);
         out.values = *std::move(kept);
       }

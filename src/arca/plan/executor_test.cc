@@ -256,7 +256,7 @@ TEST_P(ExecutorTest, AnUnknownCategoryIsAnErrorNamingTheColumnAndValue) {
   const PlanRun run = RunPlan(GetParam(), *plan, {{"clinic", Clinic(3, 20)}});
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(run.status().message(),
-              HasSubstr("node 'kept' (filter): field 'where.or[0].value': 'nowhere' is not a "
+              HasSubstr("node 'kept' (filter): field 'where': 'nowhere' is not a "
                         "category of column 'site'"));
 }
 

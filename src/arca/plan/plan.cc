@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "arca/plan/expression_json.h"
+
 namespace arca::plan {
 namespace {
 
@@ -19,14 +21,14 @@ void WriteArgs(const ColumnArgs& args, json& out) {
   out["dataset"] = args.dataset;
   out["columns"] = StringList(args.columns);
 }
-void WriteArgs(const FilterArgs& args, json& out) { out["where"] = args.where.ToJson(); }
+void WriteArgs(const FilterArgs& args, json& out) { out["where"] = ExpressionToJson(args.where); }
 void WriteArgs(const UnionArgs& /*args*/, json& /*out*/) {}
 void WriteArgs(const StatsArgs& args, json& out) {
   out["column"] = args.column;
   json statistics = json::array();
   for (const Statistic statistic : args.statistics) statistics.push_back(StatisticName(statistic));
   out["statistics"] = std::move(statistics);
-  if (args.where) out["where"] = args.where->ToJson();
+  if (args.where) out["where"] = ExpressionToJson(*args.where);
 }
 void WriteArgs(const TrainArgs& args, json& out) {
   out["features"] = StringList(args.features);
@@ -37,6 +39,14 @@ void WriteArgs(const TrainArgs& args, json& out) {
   out["intercept"] = args.intercept;
   out["standardize"] = args.standardize;
   if (args.store_as) out["store_as"] = *args.store_as;
+}
+void WriteArgs(const SelectArgs& args, json& out) { out["columns"] = StringList(args.columns); }
+void WriteArgs(const AssignArgs& args, json& out) {
+  json columns = json::array();
+  for (const NewColumn& column : args.columns) {
+    columns.push_back({{"name", column.name}, {"value", ExpressionToJson(column.value)}});
+  }
+  out["columns"] = std::move(columns);
 }
 void WriteArgs(const InferArgs& args, json& out) {
   out["model"] = args.model;
@@ -96,6 +106,10 @@ std::string_view OpName(Op op) {
       return "train_linear";
     case Op::kInfer:
       return "infer";
+    case Op::kSelect:
+      return "select";
+    case Op::kAssign:
+      return "assign";
   }
   return "?";
 }

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "arca/base/status.h"
-#include "arca/plan/predicate.h"
+#include "arca/frame/expression.h"
 
 namespace arca::plan {
 
@@ -61,8 +61,19 @@ struct DatasetInput {
   bool operator==(const DatasetInput&) const = default;
 };
 
-enum class Op { kColumn, kFilter, kUnion, kStats, kTrainLogistic, kTrainLinear, kInfer };
-// "column", "filter", "union", "stats", "train_logistic", "train_linear", "infer".
+enum class Op {
+  kColumn,
+  kFilter,
+  kUnion,
+  kStats,
+  kTrainLogistic,
+  kTrainLinear,
+  kInfer,
+  kSelect,
+  kAssign,
+};
+// "column", "filter", "union", "stats", "train_logistic", "train_linear", "infer", "select",
+// "assign".
 std::string_view OpName(Op op);
 
 enum class Statistic { kCount, kSum, kMean, kVariance, kMin, kMax };
@@ -75,9 +86,9 @@ struct ColumnArgs {
   std::vector<std::string> columns;  // sorted
   bool operator==(const ColumnArgs&) const = default;
 };
-// `filter`: the rows of its input table for which `where` holds.
+// `filter`: the rows of its input table for which `where` (a boolean expression) holds.
 struct FilterArgs {
-  Predicate where;
+  frame::Expression where;
   bool operator==(const FilterArgs&) const = default;
 };
 // `union`: the rows of all its input tables, which have the same columns.
@@ -89,8 +100,24 @@ struct UnionArgs {
 struct StatsArgs {
   std::string column;
   std::vector<Statistic> statistics;  // distinct, in enum order
-  std::optional<Predicate> where;
+  std::optional<frame::Expression> where;
   bool operator==(const StatsArgs&) const = default;
+};
+// `select`: some columns of its input table, in the order given.
+struct SelectArgs {
+  std::vector<std::string> columns;  // in order
+  bool operator==(const SelectArgs&) const = default;
+};
+// `assign`: its input table with new columns, each an expression over the columns before it
+// (a name already present is replaced in place).
+struct NewColumn {
+  std::string name;
+  frame::Expression value;
+  bool operator==(const NewColumn&) const = default;
+};
+struct AssignArgs {
+  std::vector<NewColumn> columns;  // in order
+  bool operator==(const AssignArgs&) const = default;
 };
 // `train_logistic` / `train_linear`: full-batch gradient descent on the features (in this
 // order) to predict the label, minimising the mean loss plus l2/2 · |w|^2 (the intercept is
@@ -119,7 +146,8 @@ struct InferArgs {
   bool operator==(const InferArgs&) const = default;
 };
 
-using NodeArgs = std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs>;
+using NodeArgs = std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs,
+                              SelectArgs, AssignArgs>;
 
 struct Node {
   std::string id;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arca/plan/canonical_json.h"
+#include "arca/plan/expression_json.h"
 #include "arca/plan/fields.h"
 #include "arca/plan/plan.h"
 
@@ -22,8 +23,9 @@ constexpr size_t kMaxUnionInputs = 64;
 
 constexpr std::array kLevels = {Level::kTee, Level::kDealer2pc, Level::kRep3};
 constexpr std::array kSuppliers = {Supplier::kOwner, Supplier::kConsumer};
-constexpr std::array kOps = {Op::kColumn,        Op::kFilter,      Op::kUnion, Op::kStats,
-                             Op::kTrainLogistic, Op::kTrainLinear, Op::kInfer};
+constexpr std::array kOps = {Op::kColumn, Op::kFilter,        Op::kUnion,
+                             Op::kStats,  Op::kTrainLogistic, Op::kTrainLinear,
+                             Op::kInfer,  Op::kSelect,        Op::kAssign};
 constexpr std::array kStatistics = {Statistic::kCount,    Statistic::kSum, Statistic::kMean,
                                     Statistic::kVariance, Statistic::kMin, Statistic::kMax};
 constexpr std::array kMechanisms = {Mechanism::kLaplace, Mechanism::kGaussian};
@@ -121,8 +123,9 @@ Result<NodeArgs> ParseColumn(const json& node, const Where& where) {
 Result<NodeArgs> ParseFilter(const json& node, const Where& where) {
   ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "where"}));
   if (!node.contains("where")) return where.Error("where", "is required");
-  ARCA_ASSIGN_OR_RETURN(Predicate predicate, Predicate::FromJson(node.at("where"), where, "where"));
-  return NodeArgs{FilterArgs{std::move(predicate)}};
+  ARCA_ASSIGN_OR_RETURN(frame::Expression condition,
+                        ParseExpression(node.at("where"), where, "where"));
+  return NodeArgs{FilterArgs{std::move(condition)}};
 }
 
 Result<NodeArgs> ParseStats(const json& node, const Where& where) {
@@ -133,7 +136,39 @@ Result<NodeArgs> ParseStats(const json& node, const Where& where) {
   ARCA_ASSIGN_OR_RETURN(args.statistics,
                         EnumSetField(node, where, "statistics", kStatistics, StatisticName));
   if (node.contains("where")) {
-    ARCA_ASSIGN_OR_RETURN(args.where, Predicate::FromJson(node.at("where"), where, "where"));
+    ARCA_ASSIGN_OR_RETURN(args.where, ParseExpression(node.at("where"), where, "where"));
+  }
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseSelect(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "columns"}));
+  SelectArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.columns, ColumnListField(node, where, "columns", 1, kMaxColumns));
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseAssign(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "columns"}));
+  const auto list = node.find("columns");
+  if (list == node.end() || !list->is_array() || list->empty() || list->size() > kMaxColumns) {
+    return where.Error("columns", "must be a list of 1 to " + std::to_string(kMaxColumns) +
+                                      " new columns, each {\"name\", \"value\"}");
+  }
+  AssignArgs args;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string field = "columns[" + std::to_string(i) + "]";
+    const Where inside = where.Inside(field);
+    ARCA_RETURN_IF_ERROR(CheckObject((*list)[i], inside, {"name", "value"}));
+    NewColumn column;
+    ARCA_ASSIGN_OR_RETURN(column.name, ColumnField((*list)[i], inside, "name"));
+    if (!(*list)[i].contains("value")) return inside.Error("value", "is required");
+    ARCA_ASSIGN_OR_RETURN(column.value,
+                          ParseExpression((*list)[i].at("value"), where, field + ".value"));
+    for (const NewColumn& earlier : args.columns) {
+      if (earlier.name == column.name) return inside.Error("name", "is given twice");
+    }
+    args.columns.push_back(std::move(column));
   }
   return NodeArgs{std::move(args)};
 }
@@ -204,6 +239,14 @@ Result<Node> ParseNode(const json& value, size_t index) {
     }
     case Op::kInfer: {
       ARCA_ASSIGN_OR_RETURN(node.args, ParseInfer(value, where));
+      break;
+    }
+    case Op::kSelect: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseSelect(value, where));
+      break;
+    }
+    case Op::kAssign: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseAssign(value, where));
       break;
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arca/base/bytes.h"
+#include "arca/plan/expression_json.h"
 
 namespace arca::plan {
 namespace {
@@ -52,14 +53,14 @@ TEST(PlanTest, ParsesTheStatisticsExample) {
   EXPECT_EQ(plan.nodes[2].op, Op::kUnion);
   EXPECT_THAT(plan.nodes[2].inputs, ElementsAre("a", "b"));
   const auto& filter = std::get<FilterArgs>(plan.nodes[3].args);
-  EXPECT_EQ(filter.where.kind, Predicate::Kind::kAnd);
+  EXPECT_EQ(filter.where.op, frame::ExprOp::kAnd);
   ASSERT_EQ(filter.where.operands.size(), 2u);
-  EXPECT_EQ(filter.where.operands[0].cmp, CompareOp::kGe);
-  EXPECT_EQ(filter.where.operands[0].value, Constant(18.0));
+  EXPECT_EQ(filter.where.operands[0].op, frame::ExprOp::kGreaterEqual);
+  EXPECT_EQ(filter.where.operands[0].operands[1].values[0], frame::Literal(18.0));
   const auto& stats = std::get<StatsArgs>(plan.nodes[5].args);
   EXPECT_THAT(stats.statistics, ElementsAre(Statistic::kCount, Statistic::kMean));
   ASSERT_TRUE(stats.where.has_value());
-  EXPECT_EQ(stats.where->value, Constant(true));
+  EXPECT_EQ(stats.where->operands[1].values[0], frame::Literal(true));
   ASSERT_EQ(plan.outputs.size(), 2u);
   EXPECT_FALSE(plan.outputs[0].noise.has_value());
   const Noise noise = plan.outputs[1].noise.value();
@@ -182,7 +183,7 @@ TEST(PlanTest, StatisticsAndPredicateErrors) {
               HasSubstr("field 'statistics': 'mean' is listed twice"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"]["and"].erase(1); }),
               HasSubstr("node 'adults' (filter): field 'where.and': must be a list of two or "
-                        "more predicates"));
+                        "more expressions"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"]["and"][1]["value"] = "ninety"; }),
               HasSubstr("field 'where.and[1].cmp': '<' needs a number"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"]["and"][1]["cmp"] = "=<"; }),
@@ -192,20 +193,25 @@ TEST(PlanTest, StatisticsAndPredicateErrors) {
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"]["and"][0]["value"] = nullptr; }),
               HasSubstr("field 'where.and[0].value': must be a number, a boolean or a category"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"]["or"] = json::array(); }),
-              HasSubstr("field 'where': a predicate with 'and' has no other fields"));
+              HasSubstr("field 'where.or': unknown field"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3]["where"] = json::array(); }),
-              HasSubstr("field 'where': must be a predicate"));
+              HasSubstr("field 'where': must be an expression"));
+  EXPECT_THAT(StatsError([](json& p) {
+                p["nodes"][3]["where"] = {{"colour", "red"}};
+              }),
+              HasSubstr("field 'where': is not an expression form"));
   EXPECT_THAT(StatsError([](json& p) { p["nodes"][3].erase("where"); }),
               HasSubstr("node 'adults' (filter): field 'where': is required"));
-  // A predicate is a bounded circuit.
+  // An expression is a bounded circuit: a comparison of a column with a constant is two
+  // forms.
   EXPECT_THAT(StatsError([](json& p) {
                 json comparisons = json::array();
-                for (int i = 0; i <= kMaxComparisons; ++i) {
+                for (int i = 0; i <= frame::kMaxExpressionForms / 2; ++i) {
                   comparisons.push_back({{"column", "age"}, {"cmp", "!="}, {"value", i}});
                 }
                 p["nodes"][3]["where"] = {{"or", comparisons}};
               }),
-              HasSubstr("at most 64 comparisons"));
+              HasSubstr("at most 256 forms"));
 }
 
 TEST(PlanTest, OutputAndNoiseErrors) {
@@ -285,22 +291,32 @@ TEST(PlanTest, RefusesBadTextBeforeReadingFields) {
               HasSubstr("a plan is at most 1048576 bytes"));
 }
 
-TEST(PredicateTest, WritesWhatItReadsAndWalksComparisons) {
+TEST(ExpressionJsonTest, WritesWhatItReadsInTheNormalForm) {
   const json source = json::parse(R"({"or": [
       {"not": {"column": "sex", "cmp": "==", "value": "F"}},
       {"and": [{"column": "smoker", "cmp": "!=", "value": false},
-               {"column": "age", "cmp": "<=", "value": 40.5}]}]})");
-  Result<Predicate> predicate =
-      Predicate::FromJson(source, Where{"node 'f' (filter)", ""}, "where");
-  ASSERT_TRUE(predicate.ok()) << predicate.status().ToString();
-  EXPECT_EQ(predicate->ToJson(), source);
-  std::vector<std::string> seen;
-  predicate->ForEachComparison("where", [&](const Predicate& comparison, const std::string& path) {
-    seen.push_back(path + " " + comparison.column + " " +
-                   std::string(CompareOpName(comparison.cmp)));
-  });
-  EXPECT_THAT(seen, ElementsAre("where.or[0].not sex ==", "where.or[1].and[0] smoker !=",
-                                "where.or[1].and[1] age <="));
+               {"cmp": "<=", "left": {"add": [{"column": "age"}, {"value": 1}]},
+                "right": {"column": "limit"}}]},
+      {"isin": {"column": "site"}, "values": ["north", "east"]},
+      {"cmp": ">", "left": {"if": {"is_null": {"column": "bmi"}}, "then": {"value": 0},
+                            "else": {"sqrt": {"column": "bmi"}}},
+       "right": {"fill_null": {"column": "w"}, "value": 2.5}}]})");
+  const Where where{"node 'f' (filter)", ""};
+  Result<frame::Expression> expression = ParseExpression(source, where, "where");
+  ASSERT_TRUE(expression.ok()) << expression.status().ToString();
+  EXPECT_EQ(ExpressionToJson(*expression), source);
+  // The long form of a column compared with a constant is written short.
+  const json long_form =
+      json::parse(R"({"cmp": ">=", "left": {"column": "age"}, "right": {"value": 18}})");
+  Result<frame::Expression> short_form = ParseExpression(long_form, where, "where");
+  ASSERT_TRUE(short_form.ok());
+  EXPECT_EQ(ExpressionToJson(*short_form),
+            json::parse(R"({"column": "age", "cmp": ">=", "value": 18})"));
+  EXPECT_THAT(ParseExpression(json::parse(R"({"isin": {"column": "s"}, "values": ["a", "a"]})"),
+                              where, "where")
+                  .status()
+                  .message(),
+              HasSubstr("field 'where.values[1]': is listed twice"));
 }
 
 }  // namespace

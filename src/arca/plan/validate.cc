@@ -206,40 +206,70 @@ class Checker {
     }
   }
 
-  void CheckPredicate(const Node& node, const Predicate& predicate, const std::string& input,
-                      const Columns& table) {
-    predicate.ForEachComparison("where", [&](const Predicate& comparison, const std::string& path) {
-      if (!HasColumn(node, input, table, path + ".column", comparison.column)) return;
-      const std::optional<ColumnType> type = table.at(comparison.column);
-      const std::string column = "column '" + comparison.column + "' is ";
-      if (const double* number = std::get_if<double>(&comparison.value)) {
+  // An expression over `table`'s columns: they exist, their types fit the forms, number
+  // constants fit the fixed point; a condition must be boolean. Returns its type.
+  std::optional<ColumnType> CheckExpression(const Node& node, const frame::Expression& expression,
+                                            const std::string& input, const Columns& table,
+                                            const std::string& field, bool condition) {
+    bool known = true;
+    expression.ForEach([&](const frame::Expression& form) {
+      if (form.op == frame::ExprOp::kColumn) {
+        known = HasColumn(node, input, table, field, form.column) && known;
+      }
+      for (const frame::Literal& value : form.values) {
+        const double* number = std::get_if<double>(&value);
         // fxp/encoding.h: an encoded value must stay below 2^62, so |x| < 2^(62 - f).
         const int bits = 62 - plan_.fractional_bits;
-        if (!(std::abs(*number) < std::ldexp(1.0, bits))) {
-          Problem(node.Describe(), path + ".value",
+        if (number != nullptr && !(std::abs(*number) < std::ldexp(1.0, bits))) {
+          Problem(node.Describe(), field,
                   EcmaNumberString(*number) + " is outside the fixed-point range: |value| < 2^" +
                       std::to_string(bits) + " with " + std::to_string(plan_.fractional_bits) +
                       " fractional bits");
         }
-        if (type == ColumnType::kBoolean || type == ColumnType::kCategorical) {
-          Problem(node.Describe(), path + ".value",
-                  column + std::string(ColumnTypeName(*type)) +
-                      (type == ColumnType::kBoolean ? "; compare it with true or false"
-                                                    : "; compare it with a category (a string)"));
-        }
-      } else if (std::holds_alternative<bool>(comparison.value)) {
-        if (type && type != ColumnType::kBoolean) {
-          Problem(node.Describe(), path + ".value",
-                  column + std::string(ColumnTypeName(*type)) +
-                      "; true and false compare "
-                      "with boolean columns only");
-        }
-      } else if (type && type != ColumnType::kCategorical) {
-        Problem(node.Describe(), path + ".value",
-                column + std::string(ColumnTypeName(*type)) +
-                    "; a category (a string) compares with categorical columns only");
       }
     });
+    if (!known) return std::nullopt;
+    const Result<std::optional<ColumnType>> type = frame::TypeOf(
+        expression, [&](const std::string& column) -> Result<std::optional<ColumnType>> {
+          return table.at(column);
+        });
+    if (!type.ok()) {
+      Problem(node.Describe(), field, type.status().message());
+      return std::nullopt;
+    }
+    if (condition && *type && **type != ColumnType::kBoolean) {
+      Problem(node.Describe(), field,
+              "is " + std::string(ColumnTypeName(**type)) + "; a condition must be a boolean");
+    }
+    return *type;
+  }
+
+  Value SelectOf(const Node& node, const SelectArgs& args) {
+    const std::string& input = node.inputs.at(0);
+    const Columns* table = TableInput(node, input);
+    if (table == nullptr) return {};
+    Value out;
+    for (size_t i = 0; i < args.columns.size(); ++i) {
+      const std::string& column = args.columns[i];
+      if (HasColumn(node, input, *table, "columns[" + std::to_string(i) + "]", column)) {
+        out.columns[column] = table->at(column);
+      }
+    }
+    return out;
+  }
+
+  Value AssignOf(const Node& node, const AssignArgs& args) {
+    const std::string& input = node.inputs.at(0);
+    const Columns* table = TableInput(node, input);
+    if (table == nullptr) return {};
+    Value out{ValueKind::kTable, *table};
+    for (size_t i = 0; i < args.columns.size(); ++i) {
+      const NewColumn& column = args.columns[i];
+      out.columns[column.name] =
+          CheckExpression(node, column.value, input, out.columns,
+                          "columns[" + std::to_string(i) + "].value", /*condition=*/false);
+    }
+    return out;
   }
 
   Value UnionOf(const Node& node) {
@@ -283,7 +313,7 @@ class Checker {
       RequireNumeric(node, "column", args.column, table->at(args.column),
                      "every statistic but count");
     }
-    if (args.where) CheckPredicate(node, *args.where, input, *table);
+    if (args.where) CheckExpression(node, *args.where, input, *table, "where", true);
     return {ValueKind::kStatistics, {}};
   }
 
@@ -344,7 +374,7 @@ class Checker {
         const std::string& input = node.inputs.at(0);
         const Columns* table = TableInput(node, input);
         if (table == nullptr) return {};
-        CheckPredicate(node, std::get<FilterArgs>(node.args).where, input, *table);
+        CheckExpression(node, std::get<FilterArgs>(node.args).where, input, *table, "where", true);
         return {ValueKind::kTable, *table};
       }
       case Op::kUnion:
@@ -356,6 +386,10 @@ class Checker {
         return ModelOf(node, std::get<TrainArgs>(node.args));
       case Op::kInfer:
         return PredictionsOf(node, std::get<InferArgs>(node.args));
+      case Op::kSelect:
+        return SelectOf(node, std::get<SelectArgs>(node.args));
+      case Op::kAssign:
+        return AssignOf(node, std::get<AssignArgs>(node.args));
     }
     return {};
   }

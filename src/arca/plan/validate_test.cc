@@ -142,10 +142,9 @@ TEST(ValidateTest, EachOpGetsTheKindOfValueItNeeds) {
 }
 
 TEST(ValidateTest, ColumnsMustExistWhereTheyAreUsed) {
-  EXPECT_THAT(
-      StatsProblems([](json& p) { p["nodes"][3]["where"]["and"][0]["column"] = "agee"; }),
-      ElementsAre("node 'adults' (filter): field 'where.and[0].column': the input 'patients' has "
-                  "no column 'agee' (its columns: age, malignant, mean_radius)"));
+  EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][3]["where"]["and"][0]["column"] = "agee"; }),
+              ElementsAre("node 'adults' (filter): field 'where': the input 'patients' has "
+                          "no column 'agee' (its columns: age, malignant, mean_radius)"));
   EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][4]["column"] = "radius"; }),
               ElementsAre(HasSubstr("node 'radius' (stats): field 'column': the input 'adults' "
                                     "has no column 'radius'")));
@@ -204,11 +203,10 @@ TEST(ValidateTest, EverythingDeclaredIsUsed) {
 }
 
 TEST(ValidateTest, ConstantsMustFitTheFixedPointRange) {
-  EXPECT_THAT(
-      StatsProblems([](json& p) { p["nodes"][3]["where"]["and"][1]["value"] = 1e20; }),
-      ElementsAre("node 'adults' (filter): field 'where.and[1].value': 100000000000000000000 "
-                  "is outside the fixed-point range: |value| < 2^44 with 18 fractional "
-                  "bits"));
+  EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][3]["where"]["and"][1]["value"] = 1e20; }),
+              ElementsAre("node 'adults' (filter): field 'where': 100000000000000000000 "
+                          "is outside the fixed-point range: |value| < 2^44 with 18 fractional "
+                          "bits"));
   // 2^37 fits 18 fractional bits but not 26.
   EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][3]["where"]["and"][1]["value"] = 1LL << 37; }),
               IsEmpty());
@@ -259,12 +257,11 @@ TEST(ValidateTest, SchemasCheckColumnTypes) {
                 {"column", "site"}, {"cmp", "!="}, {"value", "north"}};
           },
           schemas),
-      ElementsAre("node 'adults' (filter): field 'where.and[0].value': column 'site' is "
+      ElementsAre("node 'adults' (filter): field 'where': column 'site' is "
                   "categorical; compare it with a category (a string)"));
   EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][5]["where"]["value"] = "yes"; }, schemas),
-              ElementsAre("node 'radius_malignant' (stats): field 'where.value': column "
-                          "'malignant' is boolean; a category (a string) compares with "
-                          "categorical columns only"));
+              ElementsAre("node 'radius_malignant' (stats): field 'where': column "
+                          "'malignant' is boolean; compare it with true or false"));
   EXPECT_THAT(StatsProblems([](json& p) { p["nodes"][5]["where"]["value"] = 1; }, schemas),
               ElementsAre(HasSubstr("column 'malignant' is boolean; compare it with true or "
                                     "false")));
@@ -275,7 +272,7 @@ TEST(ValidateTest, SchemasCheckColumnTypes) {
           },
           schemas),
       ElementsAre(HasSubstr("column 'age' is integer; true and false compare with "
-                            "boolean columns only")));
+                            "booleans only")));
 }
 
 TEST(ValidateTest, SchemasCheckTrainingAndInference) {
