@@ -5,6 +5,7 @@
 #include <cmath>
 #include <utility>
 
+#include "arca/frame/released_table.h"
 #include "arca/fxp/encoding.h"
 
 namespace arca::frame {
@@ -46,11 +47,6 @@ Status CheckFits(const TableSchema& schema, const PlainTable& data) {
     }
   }
   return OkStatus();
-}
-
-// x, of any shape with `n` elements, as one row [1, n].
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
 }
 
 }  // namespace
@@ -97,57 +93,9 @@ Result<Table> ShareTable(fxp::FixedPoint& fp, int owner, const TableSchema& sche
 }
 
 Result<PlainTable> RevealTable(fxp::FixedPoint& fp, const Table& table) {
-  mpc::Protocol& p = fp.protocol();
-  // Rows of one matrix: each column's values, then its null mask, then the validity.
-  std::vector<Shared> rows;
-  for (const Column& column : table.columns) {
-    ARCA_ASSIGN_OR_RETURN(Shared values, AsRow(p, column.values));
-    rows.push_back(std::move(values));
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(Shared present, AsRow(p, column.present));
-      rows.push_back(std::move(present));
-    }
-  }
-  ARCA_ASSIGN_OR_RETURN(Shared valid, AsRow(p, table.valid));
-  rows.push_back(std::move(valid));
-  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(rows));
-  ARCA_ASSIGN_OR_RETURN(RingTensor opened, p.Reveal(stacked));
-
-  PlainTable out;
-  const int64_t n = table.rows;
-  int64_t at = 0;
-  auto next_row = [&]() { return opened.data() + n * at++; };
-  for (const Column& column : table.columns) {
-    PlainColumn plain{{column.name, column.type, column.categories}, {}, {}};
-    const uint64_t* values = next_row();
-    for (int64_t r = 0; r < n; ++r) {
-      plain.values.push_back(column.type == ColumnType::kCategorical
-                                 ? static_cast<double>(values[r])
-                                 : fxp::DecodeValue(values[r], fp.frac_bits()));
-    }
-    if (column.has_nulls) {
-      const uint64_t* present = next_row();
-      for (int64_t r = 0; r < n; ++r) plain.present.push_back(present[r] != 0);
-    }
-    out.columns.push_back(std::move(plain));
-  }
-  const uint64_t* valid_row = next_row();
-  for (int64_t r = 0; r < n; ++r) out.valid.push_back(valid_row[r] != 0);
-
-  if (!table.notices.empty()) {
-    std::vector<Shared> counts;
-    for (const Notice& notice : table.notices) {
-      ARCA_ASSIGN_OR_RETURN(Shared count, p.Reshape(notice.count, Shape{1}));
-      counts.push_back(std::move(count));
-    }
-    ARCA_ASSIGN_OR_RETURN(Shared stacked_counts, p.ConcatRows(counts));
-    ARCA_ASSIGN_OR_RETURN(RingTensor opened_counts, p.Reveal(stacked_counts));
-    for (size_t i = 0; i < table.notices.size(); ++i) {
-      out.notices.emplace_back(table.notices[i].what,
-                               opened_counts.signed_at(static_cast<int64_t>(i)));
-    }
-  }
-  return out;
+  ARCA_ASSIGN_OR_RETURN(FlatTable flat, Flatten(fp.protocol(), table, fp.frac_bits()));
+  ARCA_ASSIGN_OR_RETURN(mpc::RingTensor opened, fp.protocol().Reveal(flat.values));
+  return Unflatten(flat.layout, opened);
 }
 
 }  // namespace arca::frame

@@ -48,6 +48,16 @@ Status CheckAggregateOnly(const ValidatedPlan& plan,
         });
       }
     }
+    // A released table holds its columns' values.
+    for (const Output& output : plan.plan.outputs) {
+      if (output.node != node.id || node.op == Op::kInfer ||
+          plan.values[i].kind != ValueKind::kTable) {
+        continue;
+      }
+      for (const auto& [column, type] : plan.values[i].columns) {
+        uses.emplace_back("output '" + output.name + "'", column);
+      }
+    }
     for (const auto& [field, column] : uses) {
       for (const std::string& dataset : sources[i]) {
         const auto rule = rules.find(dataset);

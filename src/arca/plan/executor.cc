@@ -364,7 +364,13 @@ class Runner {
       out.labels = model->features;
       if (model->intercept) out.labels.emplace_back("intercept");
       out.values = model->weights;
-    } else if (const auto* table = std::get_if<Table>(&value)) {
+    } else if (const auto* table = std::get_if<Table>(&value);
+               table != nullptr && plan_.nodes[index_.at(output.node)].op != Op::kInfer) {
+      Result<frame::FlatTable> flat = frame::Flatten(p_, *table, fp_.frac_bits());
+      if (!flat.ok()) return flat.status().WithContext(context);
+      out.values = std::move(flat->values);
+      out.table = std::move(flat->layout);
+    } else if (table != nullptr) {
       // Predictions: rows that a filter removed are released as 0, not as their prediction.
       const frame::Column& prediction = *table->Find("prediction");
       out.values = prediction.values;

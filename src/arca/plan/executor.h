@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "arca/base/status.h"
+#include "arca/frame/released_table.h"
 #include "arca/fxp/encoding.h"
 #include "arca/ml/linear_model.h"
 #include "arca/mpc/protocol.h"
@@ -76,9 +77,12 @@ struct ExecutionInputs {
 struct OutputValue {
   std::string name;
   // One per number: "count", "mean", ... for statistics; the feature names and "intercept"
-  // for a model; "prediction[i]" for predictions.
+  // for a model; "prediction[i]" for predictions. Empty for a table.
   std::vector<std::string> labels;
-  mpc::Shared values;  // [labels.size()], fixed point at frac_bits (noise added, if any)
+  // [labels.size()], fixed point at frac_bits (noise added, if any); for a table, its flat
+  // form (frame/released_table.h).
+  mpc::Shared values;
+  std::optional<frame::TableLayout> table;
   int frac_bits = fxp::kDefaultFracBits;
   std::vector<std::string> recipients;
   std::optional<double> epsilon_spent;  // the ε of the output's noise, if it has noise

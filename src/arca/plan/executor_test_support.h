@@ -99,6 +99,7 @@ struct Released {
   std::vector<double> values;
   std::optional<double> epsilon;
   std::vector<std::string> recipients;
+  std::optional<frame::PlainTable> table;  // a table output, read by its layout
 };
 
 struct PlanRun {
@@ -159,10 +160,16 @@ inline PlanRun RunPlan(mpc::ProtocolKind kind, const ValidatedPlan& plan, const 
     if (!result.ok()) return result.status();
     std::map<std::string, Released> opened;
     for (const OutputValue& output : result->outputs) {
+      if (output.table) {
+        ARCA_ASSIGN_OR_RETURN(mpc::RingTensor flat, p.Reveal(output.values));
+        ARCA_ASSIGN_OR_RETURN(frame::PlainTable table, frame::Unflatten(*output.table, flat));
+        opened[output.name] = Released{{}, {}, output.epsilon_spent, output.recipients, table};
+        continue;
+      }
       fxp::FixedPoint fp(p, output.frac_bits);
       ARCA_ASSIGN_OR_RETURN(std::vector<double> values, fp.Reveal(output.values));
       opened[output.name] =
-          Released{output.labels, values, output.epsilon_spent, output.recipients};
+          Released{output.labels, values, output.epsilon_spent, output.recipients, {}};
     }
     std::lock_guard<std::mutex> lock(mu);
     run.results[party] = *std::move(result);

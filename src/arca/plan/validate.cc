@@ -402,11 +402,10 @@ class Checker {
         Problem(context, "name", "an earlier output has the same name");
       }
       const size_t i = index_.at(output.node);
-      if (values_[i].kind == ValueKind::kTable && plan_.nodes[i].op != Op::kInfer) {
-        Problem(context, "node",
+      if (output.noise && values_[i].kind == ValueKind::kTable && plan_.nodes[i].op != Op::kInfer) {
+        Problem(context, "noise",
                 plan_.nodes[i].Describe() +
-                    " is a table of data rows; a plan releases statistics, models and "
-                    "predictions, never rows");
+                    " is a table; noise applies to statistics, models and predictions");
       }
     }
     std::map<std::string, const Node*> stored;

@@ -4,8 +4,9 @@
 // and column exists; the DAG is acyclic; each op gets the kind of value it needs (a table, not
 // a model); columns have the types the op needs when a schema is given; every declared input
 // and every node contributes to an output or a stored model; outputs release statistics,
-// models or predictions (never rows) under distinct names; predicate constants fit the plan's
-// fixed-point range. Every problem is reported, each naming the node or output and the field:
+// models, predictions or tables under distinct names (noise on statistics, models and predictions
+// only); predicate constants fit the plan's fixed-point range. Every problem is reported, each
+// naming the node or output and the field:
 //   node 'm1' (train_logistic): field 'features[2]': column 'sex' is categorical; ...
 #ifndef ARCA_PLAN_VALIDATE_H_
 #define ARCA_PLAN_VALIDATE_H_

@@ -164,11 +164,14 @@ TEST(ValidateTest, ColumnsMustExistWhereTheyAreUsed) {
                           "needs the same columns"));
 }
 
-TEST(ValidateTest, OutputsReleaseAggregatesModelsAndPredictionsOnly) {
+TEST(ValidateTest, OutputsHaveDistinctNamesAndNoiseOnNumbersOnly) {
+  // A table may leave (its node then leaves the stats node 'radius' unused).
   EXPECT_THAT(StatsProblems([](json& p) { p["outputs"][0]["node"] = "adults"; }),
-              Contains("output 'radius_adults': field 'node': node 'adults' (filter) is a table "
-                       "of data rows; a plan releases statistics, models and predictions, never "
-                       "rows"));
+              ElementsAre("node 'radius' (stats): its result is used by no output, no other node "
+                          "and no stored model"));
+  EXPECT_THAT(StatsProblems([](json& p) { p["outputs"][1]["node"] = "adults"; }),
+              Contains("output 'radius_malignant': field 'noise': node 'adults' (filter) is a "
+                       "table; noise applies to statistics, models and predictions"));
   EXPECT_THAT(StatsProblems([](json& p) { p["outputs"][1]["name"] = "radius_adults"; }),
               ElementsAre("output 'radius_adults': field 'name': an earlier output has the same "
                           "name"));

@@ -1,0 +1,85 @@
+#include "arca/frame/released_table.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "arca/fxp/encoding.h"
+
+namespace arca::frame {
+
+int64_t TableLayout::Elements() const {
+  int64_t per_row = 1;  // validity
+  for (const ReleasedColumn& column : columns) per_row += column.has_nulls ? 2 : 1;
+  return per_row * rows + static_cast<int64_t>(notices.size());
+}
+
+Result<FlatTable> Flatten(mpc::Protocol& p, const Table& table, int frac_bits) {
+  FlatTable out;
+  out.layout.rows = table.rows;
+  out.layout.frac_bits = frac_bits;
+  std::vector<mpc::Shared> parts;
+  auto add = [&](const mpc::Shared& part) -> Status {
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared flat, p.Reshape(part, mpc::Shape{part.numel()}));
+    parts.push_back(std::move(flat));
+    return OkStatus();
+  };
+  for (const Column& column : table.columns) {
+    out.layout.columns.push_back({{column.name, column.type, column.categories}, column.has_nulls});
+    ARCA_RETURN_IF_ERROR(add(column.values));
+    if (column.has_nulls) ARCA_RETURN_IF_ERROR(add(column.present));
+  }
+  ARCA_RETURN_IF_ERROR(add(table.valid));
+  for (const Notice& notice : table.notices) {
+    out.layout.notices.push_back(notice.what);
+    ARCA_RETURN_IF_ERROR(add(notice.count));
+  }
+  ARCA_ASSIGN_OR_RETURN(out.values, p.ConcatRows(parts));
+  return out;
+}
+
+Result<PlainTable> Unflatten(const TableLayout& layout, const mpc::RingTensor& values) {
+  if (values.numel() != layout.Elements()) {
+    return DataLossError(
+        fmt::format("a released table of {} elements does not fit its layout "
+                    "of {}",
+                    values.numel(), layout.Elements()));
+  }
+  const int64_t n = layout.rows;
+  const uint64_t* at = values.data();
+  auto next = [&]() {
+    const uint64_t* row = at;
+    at += n;
+    return row;
+  };
+  PlainTable out;
+  for (const ReleasedColumn& released : layout.columns) {
+    PlainColumn column{released.spec, {}, {}};
+    const uint64_t* cells = next();
+    const bool categorical = released.spec.type == ColumnType::kCategorical;
+    for (int64_t r = 0; r < n; ++r) {
+      if (categorical) {
+        if (cells[r] >= released.spec.categories.size()) {
+          return DataLossError(
+              fmt::format("column '{}' holds a category index out of range", released.spec.name));
+        }
+        column.values.push_back(static_cast<double>(cells[r]));
+      } else {
+        column.values.push_back(fxp::DecodeValue(cells[r], layout.frac_bits));
+      }
+    }
+    if (released.has_nulls) {
+      const uint64_t* present = next();
+      for (int64_t r = 0; r < n; ++r) column.present.push_back(present[r] != 0);
+    }
+    out.columns.push_back(std::move(column));
+  }
+  const uint64_t* valid = next();
+  for (int64_t r = 0; r < n; ++r) out.valid.push_back(valid[r] != 0);
+  for (const std::string& what : layout.notices) {
+    out.notices.emplace_back(what, static_cast<int64_t>(*at++));
+  }
+  return out;
+}
+
+}  // namespace arca::frame

@@ -1,0 +1,121 @@
+// Plans that compute new columns and release tables.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "arca/plan/executor.h"
+#include "arca/plan/executor_test_support.h"
+
+namespace arca::plan {
+namespace {
+
+using mpc::ProtocolKind;
+using testing::DatasetData;
+using ::testing::HasSubstr;
+using testing::LoadPlan;
+using testing::PlanRun;
+using testing::RunPlan;
+
+// Adults' body-mass index and a risk score, for the rows of two sites: filter, assign, select,
+// and the table released.
+constexpr std::string_view kRiskPlan = R"({
+  "version": 1, "name": "Risk table",
+  "inputs": {"clinic": {"columns": ["age", "height", "site", "smoker", "weight"]}},
+  "nodes": [
+    {"id": "rows", "op": "column", "dataset": "clinic",
+     "columns": ["age", "height", "site", "smoker", "weight"]},
+    {"id": "adults", "op": "filter", "inputs": ["rows"],
+     "where": {"and": [{"column": "age", "cmp": ">=", "value": 18},
+                       {"isin": {"column": "site"}, "values": ["north", "east"]}]}},
+    {"id": "scored", "op": "assign", "inputs": ["adults"], "columns": [
+      {"name": "bmi", "value": {"div": [{"column": "weight"},
+                                        {"mul": [{"column": "height"}, {"column": "height"}]}]}},
+      {"name": "risk", "value": {"if": {"column": "smoker"},
+                                 "then": {"add": [{"column": "bmi"}, {"value": 5}]},
+                                 "else": {"column": "bmi"}}},
+      {"name": "old", "value": {"column": "age", "cmp": ">", "value": 65}}]},
+    {"id": "table", "op": "select", "inputs": ["scored"],
+     "columns": ["site", "risk", "old", "age"]}
+  ],
+  "outputs": [{"name": "risk", "node": "table", "recipients": ["lab"]}],
+  "levels": ["dealer2pc", "rep3"]
+})";
+
+DatasetData Clinic(int64_t rows) {
+  std::mt19937_64 rng(5);
+  DatasetData d;
+  d.columns["age"].type = ColumnType::kInteger;
+  d.columns["height"].type = ColumnType::kDecimal;
+  d.columns["weight"].type = ColumnType::kDecimal;
+  d.columns["site"] = {ColumnType::kCategorical, {}, {"north", "south", "east"}};
+  d.columns["smoker"].type = ColumnType::kBoolean;
+  for (int64_t i = 0; i < rows; ++i) {
+    d.columns["age"].values.push_back(std::uniform_int_distribution<int>(5, 90)(rng));
+    d.columns["height"].values.push_back(std::uniform_real_distribution<double>(1.4, 2.0)(rng));
+    d.columns["weight"].values.push_back(std::uniform_real_distribution<double>(40, 120)(rng));
+    d.columns["site"].values.push_back(std::uniform_int_distribution<int>(0, 2)(rng));
+    d.columns["smoker"].values.push_back(static_cast<double>(rng() & 1));
+  }
+  return d;
+}
+
+class ExecutorTableTest : public ::testing::TestWithParam<ProtocolKind> {};
+
+TEST_P(ExecutorTableTest, AReleasedTableHoldsTheFilteredRowsWithTheNewColumns) {
+  Result<ValidatedPlan> plan = LoadPlan(kRiskPlan);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const DatasetData clinic = Clinic(150);
+  const PlanRun run = RunPlan(GetParam(), *plan, {{"clinic", clinic}});
+  ASSERT_TRUE(run.status().ok()) << run.status().ToString();
+  ASSERT_TRUE(run.outputs.at("risk").table.has_value());
+  const frame::PlainTable& table = *run.outputs.at("risk").table;
+  ASSERT_EQ(table.columns.size(), 4U);
+  EXPECT_EQ(table.columns[0].spec.name, "site");
+  EXPECT_EQ(table.columns[0].spec.categories, (std::vector<std::string>{"north", "south", "east"}));
+  EXPECT_EQ(table.columns[1].spec.type, ColumnType::kDecimal);
+  EXPECT_EQ(table.columns[2].spec.type, ColumnType::kBoolean);
+  EXPECT_EQ(table.columns[3].spec.type, ColumnType::kInteger);
+  ASSERT_EQ(table.rows(), 150);
+  int kept = 0;
+  for (size_t r = 0; r < 150; ++r) {
+    const double age = clinic.columns.at("age").values[r];
+    const double site = clinic.columns.at("site").values[r];
+    const bool want = age >= 18 && (site == 0 || site == 2);
+    ASSERT_EQ(table.valid[r], want) << r;
+    if (!want) continue;
+    ++kept;
+    const double h = clinic.Uploaded("height", r);
+    const double bmi = clinic.Uploaded("weight", r) / (h * h);
+    const double risk = bmi + (clinic.columns.at("smoker").values[r] == 1 ? 5 : 0);
+    EXPECT_EQ(table.columns[0].values[r], site);
+    // bmi: a product (1 ulp), a reciprocal with f significant bits and a product: 2^-(f-2)
+    // relative.
+    EXPECT_NEAR(table.columns[1].values[r], risk, 1e-4 + bmi * std::ldexp(1, -16)) << r;
+    EXPECT_EQ(table.columns[2].values[r], age > 65 ? 1 : 0) << r;
+    EXPECT_EQ(table.columns[3].values[r], age) << r;
+  }
+  EXPECT_GT(kept, 40);
+}
+
+TEST_P(ExecutorTableTest, AnAggregateOnlyColumnIsNotReleasedInATable) {
+  Result<ValidatedPlan> plan = LoadPlan(kRiskPlan);
+  ASSERT_TRUE(plan.ok());
+  AnalysisRules rules;
+  rules.aggregate_only = {"age"};
+  const PlanRun run = RunPlan(GetParam(), *plan, {{"clinic", Clinic(10)}}, {{"clinic", rules}});
+  EXPECT_EQ(run.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(run.status().message(), HasSubstr("column 'age' of dataset 'clinic' is "
+                                                "aggregate-only"));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllProtocols, ExecutorTableTest,
+                         ::testing::Values(ProtocolKind::kPlaintext, ProtocolKind::kDealer2pc,
+                                           ProtocolKind::kRep3),
+                         [](const auto& param_info) {
+                           return std::string(ProtocolKindName(param_info.param));
+                         });
+
+}  // namespace
+}  // namespace arca::plan
