@@ -155,3 +155,18 @@ TEXT_LENGTHS = {
 # "Customer%Recommends" (Q16 excludes the first).
 SUPPLIER_REMARKS = ("Customer Complaints", "Customer Recommends")
 SUPPLIER_REMARKS_PER_SF = 5
+
+# 1.4: the columns' datatypes. Identifiers and integers are INTEGER; decimals are money or
+# rates with two digits; dates are ISO text. L_QUANTITY is a decimal in the specification but
+# always a whole number (4.2.3: random value [1 .. 50]), so it is read as an integer.
+INTEGER_COLUMNS = {
+    "r_regionkey", "n_nationkey", "n_regionkey", "s_suppkey", "s_nationkey", "c_custkey",
+    "c_nationkey", "p_partkey", "p_size", "ps_partkey", "ps_suppkey", "ps_availqty",
+    "o_orderkey", "o_custkey", "o_shippriority", "l_orderkey", "l_partkey", "l_suppkey",
+    "l_linenumber", "l_quantity",
+}
+DECIMAL_COLUMNS = {
+    "s_acctbal", "c_acctbal", "p_retailprice", "ps_supplycost", "o_totalprice",
+    "l_extendedprice", "l_discount", "l_tax",
+}
+DATE_COLUMNS = {"o_orderdate", "l_shipdate", "l_commitdate", "l_receiptdate"}
