@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any, Callable
 
 import compare
 import generate
@@ -26,10 +27,12 @@ import sqlite_reference
 
 
 def has_tables(directory: str) -> bool:
+    """Whether `directory` holds the eight CSV files."""
     return all(os.path.exists(os.path.join(directory, f"{t}.csv")) for t in spec.TABLES)
 
 
-def timed(function, *args):
+def timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """The function's result and the seconds it took."""
     began = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - began

@@ -15,7 +15,7 @@ import argparse
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import numpy as np
 
@@ -304,7 +304,7 @@ def generate(sf: float, out: str, seed: int = 0) -> dict[str, float]:
     seconds: dict[str, float] = {}
     for make in GENERATORS:
         began = time.perf_counter()
-        files: dict[str, object] = {}
+        files: dict[str, BinaryIO] = {}
         try:
             for chunk in make(ctx):
                 for table, columns in chunk.items():
