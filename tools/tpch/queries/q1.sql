@@ -1,0 +1,37 @@
+-- TPC-H Q1, Pricing Summary Report (specification v3.0.1, clause 2.4.1), with the validation
+-- substitution parameter of 2.4.1.4: DELTA = 90.
+--
+-- Official form (2.4.1.2):
+--   select l_returnflag, l_linestatus, sum(l_quantity) as sum_qty,
+--          sum(l_extendedprice) as sum_base_price,
+--          sum(l_extendedprice*(1-l_discount)) as sum_disc_price,
+--          sum(l_extendedprice*(1-l_discount)*(1+l_tax)) as sum_charge,
+--          avg(l_quantity) as avg_qty, avg(l_extendedprice) as avg_price,
+--          avg(l_discount) as avg_disc, count(*) as count_order
+--   from lineitem
+--   where l_shipdate <= date '1998-12-01' - interval '[DELTA]' day (3)
+--   group by l_returnflag, l_linestatus
+--   order by l_returnflag, l_linestatus;
+--
+-- Changed for SQLite: the date arithmetic is date('1998-12-01', '-90 days').
+select
+    l_returnflag,
+    l_linestatus,
+    sum(l_quantity) as sum_qty,
+    sum(l_extendedprice) as sum_base_price,
+    sum(l_extendedprice * (1 - l_discount)) as sum_disc_price,
+    sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) as sum_charge,
+    avg(l_quantity) as avg_qty,
+    avg(l_extendedprice) as avg_price,
+    avg(l_discount) as avg_disc,
+    count(*) as count_order
+from
+    lineitem
+where
+    l_shipdate <= date('1998-12-01', '-90 days')
+group by
+    l_returnflag,
+    l_linestatus
+order by
+    l_returnflag,
+    l_linestatus;

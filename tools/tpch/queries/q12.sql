@@ -1,0 +1,48 @@
+-- TPC-H Q12, Shipping Modes and Order Priority (specification v3.0.1, clause 2.4.12), with the
+-- validation substitution parameters of 2.4.12.4: SHIPMODE1 = MAIL, SHIPMODE2 = SHIP,
+-- DATE = 1994-01-01.
+--
+-- Official form (2.4.12.2):
+--   select l_shipmode,
+--          sum(case when o_orderpriority ='1-URGENT' or o_orderpriority ='2-HIGH'
+--                   then 1 else 0 end) as high_line_count,
+--          sum(case when o_orderpriority <> '1-URGENT' and o_orderpriority <> '2-HIGH'
+--                   then 1 else 0 end) as low_line_count
+--   from orders, lineitem
+--   where o_orderkey = l_orderkey and l_shipmode in ('[SHIPMODE1]', '[SHIPMODE2]')
+--     and l_commitdate < l_receiptdate and l_shipdate < l_commitdate
+--     and l_receiptdate >= date '[DATE]'
+--     and l_receiptdate < date '[DATE]' + interval '1' year
+--   group by l_shipmode
+--   order by l_shipmode;
+--
+-- Changed for SQLite: date literals are ISO strings and the interval is
+-- date('1994-01-01', '+1 year').
+select
+    l_shipmode,
+    sum(case
+        when o_orderpriority = '1-URGENT'
+            or o_orderpriority = '2-HIGH'
+            then 1
+        else 0
+    end) as high_line_count,
+    sum(case
+        when o_orderpriority <> '1-URGENT'
+            and o_orderpriority <> '2-HIGH'
+            then 1
+        else 0
+    end) as low_line_count
+from
+    orders,
+    lineitem
+where
+    o_orderkey = l_orderkey
+    and l_shipmode in ('MAIL', 'SHIP')
+    and l_commitdate < l_receiptdate
+    and l_shipdate < l_commitdate
+    and l_receiptdate >= '1994-01-01'
+    and l_receiptdate < date('1994-01-01', '+1 year')
+group by
+    l_shipmode
+order by
+    l_shipmode;
