@@ -1,0 +1,37 @@
+"""How a released table becomes the pandas object pandas would return (its index and labels).
+
+A layout belongs to the Python frame, not to the plan: the plan releases a flat table, and
+``arca.local`` (or a consumer's client) reshapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The pandas shape of a released table.
+
+    ``index``: columns that become the index, named ``index_names`` (None: unnamed);
+    ``labels``: column name -> pandas label (a tuple makes a MultiIndex of the columns);
+    ``columns_name``: the name of the columns axis (crosstab); ``sort_counts``: order the rows
+    by the column ``count``, largest first (value_counts); ``pivot``: (name, column, function)
+    triples of a one-row aggregate, reshaped to functions x columns as ``DataFrame.agg``.
+
+    Examples
+    --------
+    >>> Layout(index=("site",), index_names=("site",)).index
+    ('site',)
+    """
+
+    index: tuple[str, ...] = ()
+    index_names: tuple[str | None, ...] = ()
+    labels: tuple[tuple[str, Any], ...] = ()
+    columns_name: str | None = None
+    sort_counts: bool = False
+    pivot: tuple[tuple[str, str, str], ...] = ()
+
+
+TABLE = Layout()
