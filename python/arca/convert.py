@@ -119,7 +119,7 @@ def _decode(values: np.ndarray, present: np.ndarray, kind: str, categories: Sequ
         return pd.Series(_EPOCH + pd.to_timedelta(days, unit="D"))
     if kind == INTEGER:
         whole = np.rint(np.where(present, values, 0)).astype(np.int64)
-        return pd.array(whole, dtype="Int64").__setitem__(~present, pd.NA) or _masked(whole, present, "Int64") if nulls else whole
+        return _masked(whole, present, "Int64") if nulls else whole
     if kind == BOOLEAN:
         flags = np.where(present, values, 0) != 0
         return _masked(flags, present, "boolean") if nulls else flags

@@ -287,7 +287,7 @@ class FillNull(Expr):
 
 
 def _nested(expr: Expr) -> str:
-    simple = isinstance(expr, (Column, Constant, Function, IsIn, IsNull, FillNull, If))
+    simple = isinstance(expr, (Column, Constant, Function, Not, IsIn, IsNull, FillNull, If))
     return expr.text() if simple else f"({expr.text()})"
 
 

@@ -63,12 +63,11 @@ def prune(order: list[Node], outputs: Sequence[Node]) -> tuple[dict[Node, Op | N
         needed = _needed(order, outputs, extra)
         ops: dict[Node, Op | None] = {}
         produced: dict[Node, Schema] = {}
-        grew = False
         for node in order:
             inputs = [produced[i] for i in node.inputs]
-            op = node.op.prune(needed[node])
-            ops[node] = op
-            produced[node] = op.output(inputs) if op is not None else inputs[0]
+            op = node.op.prune(needed[node], inputs)
+            if op is None and node in outputs:  # an output names its own node, even a plain select
+                op = node.op
             more: set[str] = set()
             if isinstance(op, Union) and len({tuple(s.names) for s in inputs}) > 1:
                 more = {name for s in inputs for name in s.names}
@@ -76,8 +75,10 @@ def prune(order: list[Node], outputs: Sequence[Node]) -> tuple[dict[Node, Op | N
                 more = op.clash_partners([i.schema for i in node.inputs], inputs)
             if not more <= needed[node]:
                 extra.setdefault(node, set()).update(more)
-                grew = True
-        if not grew:
+                break
+            ops[node] = op
+            produced[node] = op.output(inputs) if op is not None else inputs[0]
+        else:
             break
     for node in outputs:
         if produced[node].names != node.schema.names:

@@ -52,8 +52,9 @@ class Op:
         """The columns of each input needed to produce the ``wanted`` columns (row ops: themselves)."""
         return [(wanted & set(inputs[0].names)) | self.reads()]
 
-    def prune(self, wanted: set[str]) -> Op | None:
-        """A copy computing only what ``wanted`` needs; None when the node is then a no-op."""
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op | None:
+        """A copy computing only what ``wanted`` needs of the (pruned) ``inputs``; None when
+        the node is then a no-op."""
         return self
 
 
@@ -74,7 +75,7 @@ class Source(Op):
     def demand(self, wanted: set[str], inputs: Sequence[Schema]) -> list[set[str]]:
         return []
 
-    def prune(self, wanted: set[str]) -> Op:
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op:
         return Source(self.dataset, tuple(c for c in self.columns if c in wanted))
 
 
@@ -111,8 +112,9 @@ class Select(Op):
     def demand(self, wanted: set[str], inputs: Sequence[Schema]) -> list[set[str]]:
         return [wanted & set(self.columns)]
 
-    def prune(self, wanted: set[str]) -> Op:
-        return Select(tuple(c for c in self.columns if c in wanted))
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op | None:
+        columns = tuple(c for c in self.columns if c in wanted)
+        return Select(columns) if list(columns) != inputs[0].names else None
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class Assign(Op):
         needed |= {name for name, _ in self._kept(wanted) if name in inputs[0]}
         return [needed & set(inputs[0].names)]
 
-    def prune(self, wanted: set[str]) -> Op | None:
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op | None:
         kept = self._kept(wanted)
         return Assign(kept) if kept else None
 
@@ -210,7 +212,7 @@ class GroupBy(Op):
     def demand(self, wanted: set[str], inputs: Sequence[Schema]) -> list[set[str]]:
         return [set(self.keys) | {a.column for a in _kept_aggregates(self.aggregates, wanted)}]
 
-    def prune(self, wanted: set[str]) -> Op:
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op:
         return GroupBy(self.keys, _kept_aggregates(self.aggregates, wanted), self.domains, self.min_group_size)
 
 
@@ -230,7 +232,7 @@ class Reduce(Op):
     def demand(self, wanted: set[str], inputs: Sequence[Schema]) -> list[set[str]]:
         return [{a.column for a in _kept_aggregates(self.aggregates, wanted)}]
 
-    def prune(self, wanted: set[str]) -> Op:
+    def prune(self, wanted: set[str], inputs: Sequence[Schema]) -> Op:
         return Reduce(_kept_aggregates(self.aggregates, wanted))
 
 

@@ -6,7 +6,6 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from .errors import ArcaError, ColumnNotFoundError
@@ -247,9 +246,3 @@ def days_since_epoch(value: Any) -> float:
         stamp = stamp.tz_convert(None)
     return (stamp - pd.Timestamp(0)) / pd.Timedelta(days=1)
 
-
-def is_date_like(value: Any) -> bool:
-    """Whether ``value`` is a date or time that a date column compares with."""
-    import datetime
-
-    return isinstance(value, (pd.Timestamp, datetime.date, np.datetime64))
