@@ -113,10 +113,10 @@ def from_native(table: Mapping[str, Any], schema: Schema | None = None, layout: 
 def _decode(values: np.ndarray, present: np.ndarray, kind: str, categories: Sequence[str], date: bool) -> Any:
     nulls = not present.all()
     if date:
-        days = np.where(present, values, np.nan)
-        if kind == INTEGER:
-            days = np.rint(days)
-        return pd.Series(_EPOCH + pd.to_timedelta(days, unit="D"))
+        days = np.rint(values) if kind == INTEGER else values
+        nanoseconds = np.rint(np.where(present, days, 0) * _DAY.value).astype(np.int64)
+        nanoseconds[~present] = np.iinfo(np.int64).min  # NaT
+        return nanoseconds.view("datetime64[ns]")
     if kind == INTEGER:
         whole = np.rint(np.where(present, values, 0)).astype(np.int64)
         return _masked(whole, present, "Int64") if nulls else whole

@@ -506,6 +506,7 @@ class Matrix(Summary):
 
     @property
     def name(self) -> str:  # type: ignore[override]
+        """The op's name in the plan: ``cov`` or ``corr``."""
         return self.op
 
     def fields(self) -> dict[str, Any]:
