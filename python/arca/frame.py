@@ -21,7 +21,13 @@ _NAME_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 
 def check_name(what: str, name: str) -> str:
-    """A dataset, output or recipient name: 1 to 64 of A-Z a-z 0-9 _ . -, the first a letter or digit."""
+    """A dataset, output or recipient name: 1 to 64 of A-Z a-z 0-9 _ . -, the first a letter or digit.
+
+    Examples
+    --------
+    >>> check_name("dataset", "hospital_a")
+    'hospital_a'
+    """
     if not isinstance(name, str) or not 1 <= len(name) <= 64 or not set(name) <= _NAME_CHARS or not name[0].isalnum():
         raise ArcaError(f"{what} {name!r}: a name is 1 to 64 characters from A-Z a-z 0-9 _ . -, the first a letter or digit")
     return name
@@ -59,6 +65,24 @@ def dataset(name: str, schema: Mapping[str, Any] | None = None, like: pd.DataFra
     return DataFrame(Node(Source(Dataset(name, full, supplied_by), tuple(full.names))))
 
 
+def _reduction(how: str, what: str) -> Callable[[DataFrame], DataFrame]:
+    def method(self: DataFrame) -> DataFrame:
+        return self.agg(how)
+
+    method.__name__ = how
+    method.__doc__ = f"""{what}: ``df.agg("{how}")``, a one-row plan table released in pandas'
+    ``DataFrame.agg`` layout (row ``{how}``, one column per column).
+
+    Examples
+    --------
+    >>> import arca
+    >>> h = arca.dataset("d", schema={{"age": "integer", "income": "decimal"}})
+    >>> h.{how}().columns.tolist()
+    ['age_{how}', 'income_{how}']
+    """
+    return method
+
+
 class DataFrame:
     """A lazy table: every operation checks the columns and types and returns a new lazy frame
     whose node is one plan op (docs/PLANS.md). Nothing is computed until the plan runs.
@@ -79,27 +103,67 @@ class DataFrame:
 
     @property
     def node(self) -> Node:
-        """The plan node that produces this frame."""
+        """The plan node that produces this frame.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h[h.age > 3].node.op.name
+        'filter'
+        """
         return self._node
 
     @property
     def layout(self) -> Layout:
-        """The pandas shape its released result takes (index, labels)."""
+        """The pandas shape its released result takes (index, labels).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.groupby("site").size().layout.index
+        ('site',)
+        """
         return self._layout
 
     @property
     def schema(self) -> Schema:
-        """The columns and their types."""
+        """The columns and their types.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.schema["site"].dtype.categories
+        ('north', 'south')
+        """
         return self._node.schema
 
     @property
     def columns(self) -> pd.Index:
-        """The column names, as a pandas Index."""
+        """The column names, as a pandas Index.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.columns.tolist()
+        ['age', 'income', 'site']
+        """
         return pd.Index(self.schema.names)
 
     @property
     def dtypes(self) -> pd.Series:
-        """Each column's type (integer, decimal, boolean, categorical, date)."""
+        """Each column's type (integer, decimal, boolean, categorical, date).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.dtypes.tolist()
+        ['integer', 'decimal', 'categorical']
+        """
         return pd.Series({c.name: "date" if c.dtype.date else c.dtype.kind for c in self.schema}, dtype=object)
 
     def __repr__(self) -> str:
@@ -171,11 +235,27 @@ class DataFrame:
 
     @property
     def loc(self) -> _Loc:
-        """``df.loc[mask]``, ``df.loc[mask, columns]`` and ``df.loc[:, columns]``."""
+        """``df.loc[mask]``, ``df.loc[mask, columns]`` and ``df.loc[:, columns]``.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.loc[h.age > 3, ["income"]].columns.tolist()
+        ['income']
+        """
         return _Loc(self)
 
     def filter(self, items: Sequence[str] | None = None, **kwargs: Any) -> DataFrame:
-        """pandas' ``filter(items=[...])``: the listed columns (rows are filtered with ``df[mask]``)."""
+        """pandas' ``filter(items=[...])``: the listed columns (rows are filtered with ``df[mask]``).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.filter(items=["site"]).columns.tolist()
+        ['site']
+        """
         if items is None or kwargs:
             raise UnsupportedOperationError("filter(like=..., regex=...) is not supported: list the columns, filter(items=[...])")
         return self[list(items)]
@@ -212,14 +292,30 @@ class DataFrame:
         return self._derive(Assign(tuple(items)))
 
     def drop(self, columns: str | Sequence[str] | None = None, **kwargs: Any) -> DataFrame:
-        """The frame without some columns (``drop(columns=[...])``)."""
+        """The frame without some columns (``drop(columns=[...])``).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.drop(columns=["site"]).columns.tolist()
+        ['age', 'income']
+        """
         if columns is None or kwargs:
             raise UnsupportedOperationError("drop of rows is not supported: rows have no public labels; use drop(columns=[...])")
         gone = set(self._columns(columns, "drop"))
         return self[[n for n in self.schema.names if n not in gone]]
 
     def rename(self, columns: Mapping[str, str] | None = None, **kwargs: Any) -> DataFrame:
-        """Columns renamed (``rename(columns={"old": "new"})``): an assign of copies, then a select."""
+        """Columns renamed (``rename(columns={"old": "new"})``): an assign of copies, then a select.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.rename(columns={"age": "years"}).columns.tolist()
+        ['years', 'income', 'site']
+        """
         if columns is None or kwargs:
             raise UnsupportedOperationError("rename of the index is not supported: rename(columns={'old': 'new'})")
         self._columns(list(columns), "rename")
@@ -251,22 +347,54 @@ class DataFrame:
         return self._derive(Sort(tuple((k, bool(a)) for k, a in zip(keys, orders))), keep_layout=True)
 
     def head(self, n: int = 5) -> DataFrame:
-        """The first n rows (after a sort: the top n)."""
+        """The first n rows (after a sort: the top n).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.sort_values("income").head(3).node.op.fields()
+        {'n': 3}
+        """
         if not isinstance(n, int) or n < 1:
             raise ArcaError(f"head({n!r}): n must be an integer >= 1")
         return self._derive(Head(n), keep_layout=True)
 
     def nlargest(self, n: int, columns: str | Sequence[str]) -> DataFrame:
-        """The n rows with the largest values: ``sort_values(columns, ascending=False).head(n)``."""
+        """The n rows with the largest values: ``sort_values(columns, ascending=False).head(n)``.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.nlargest(2, "income").node.inputs[0].op.fields()
+        {'by': [{'column': 'income', 'ascending': False}]}
+        """
         return self.sort_values(columns, ascending=False).head(n)
 
     def nsmallest(self, n: int, columns: str | Sequence[str]) -> DataFrame:
-        """The n rows with the smallest values: ``sort_values(columns).head(n)``."""
+        """The n rows with the smallest values: ``sort_values(columns).head(n)``.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.nsmallest(2, "age").node.op.fields()
+        {'n': 2}
+        """
         return self.sort_values(columns).head(n)
 
     def drop_duplicates(self, subset: str | Sequence[str] | None = None, keep: str = "first") -> DataFrame:
         """The first row of each combination of ``subset`` (all columns by default); the rows
-        come in the order of the subset's values, not their original order."""
+        come in the order of the subset's values, not their original order.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.drop_duplicates(["site"]).node.op.fields()
+        {'columns': ['site']}
+        """
         if keep != "first":
             raise UnsupportedOperationError(f"drop_duplicates(keep={keep!r}) is not supported: only keep='first'")
         columns = self._columns(subset if subset is not None else self.schema.names, "drop_duplicates")
@@ -391,40 +519,26 @@ class DataFrame:
     aggregate = agg
 
     def with_layout(self, layout: Layout) -> DataFrame:
-        """The same frame, released in another pandas shape."""
+        """The same frame, released in another pandas shape.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> from arca.layout import TABLE
+        >>> h.describe().with_layout(TABLE).layout.index
+        ()
+        """
         return DataFrame(self._node, layout)
 
-    def count(self) -> DataFrame:
-        """Non-null values of every column (one row, ``count``)."""
-        return self.agg("count")
-
-    def sum(self) -> DataFrame:
-        """Sums of the numeric columns."""
-        return self.agg("sum")
-
-    def mean(self) -> DataFrame:
-        """Means of the numeric columns."""
-        return self.agg("mean")
-
-    def min(self) -> DataFrame:
-        """Minima of the numeric columns."""
-        return self.agg("min")
-
-    def max(self) -> DataFrame:
-        """Maxima of the numeric columns."""
-        return self.agg("max")
-
-    def var(self) -> DataFrame:
-        """Sample variances (ddof 1) of the numeric columns."""
-        return self.agg("var")
-
-    def std(self) -> DataFrame:
-        """Sample standard deviations (ddof 1) of the numeric columns."""
-        return self.agg("std")
-
-    def nunique(self) -> DataFrame:
-        """Distinct values of every column."""
-        return self.agg("nunique")
+    count = _reduction("count", "Non-null values of every column")
+    sum = _reduction("sum", "Sums of the numeric columns")
+    mean = _reduction("mean", "Means of the numeric columns")
+    min = _reduction("min", "Minima of the numeric columns")
+    max = _reduction("max", "Maxima of the numeric columns")
+    var = _reduction("var", "Sample variances (ddof 1) of the numeric columns")
+    std = _reduction("std", "Sample standard deviations (ddof 1) of the numeric columns")
+    nunique = _reduction("nunique", "Distinct values of every column")
 
     def _numbers(self, what: str) -> tuple[str, ...]:
         names = tuple(c.name for c in self.schema if c.dtype.kind in (INTEGER, DECIMAL) and not c.dtype.date)
@@ -456,15 +570,39 @@ class DataFrame:
         return self._derive(Matrix(op, columns)).with_layout(Layout(index=("column",), index_names=(None,)))
 
     def cov(self) -> DataFrame:
-        """The covariance matrix (ddof 1) of the numeric columns, released indexed by column."""
+        """The covariance matrix (ddof 1) of the numeric columns, released indexed by column.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.cov().node.op.fields()
+        {'columns': ['age', 'income']}
+        """
         return self._matrix("cov")
 
     def corr(self, method: str = "pearson") -> DataFrame:
-        """The Pearson correlation matrix of the numeric columns, released indexed by column."""
+        """The Pearson correlation matrix of the numeric columns, released indexed by column.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.corr().node.op.name
+        'corr'
+        """
         return self._matrix("corr", method)
 
     def quantile(self, q: Any = 0.5) -> DataFrame:
-        """Not supported on a frame: one column at a time (``df[col].quantile(q)``)."""
+        """Not supported on a frame: one column at a time (``df[col].quantile(q)``).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer", "income": "decimal", "site": ["north", "south"]})
+        >>> h.income.quantile(0.5).node.op.fields()
+        {'column': 'income', 'q': [0.5]}
+        """
         raise UnsupportedOperationError("DataFrame.quantile is not supported: use df[column].quantile(q) for each column")
 
     def compute(self, data: Mapping[str, pd.DataFrame], protocol: str = "rep3", fractional_bits: int | None = None) -> pd.DataFrame:

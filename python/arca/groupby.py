@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from .errors import ArcaError, UnsupportedOperationError
 from .layout import Layout
@@ -13,6 +13,23 @@ if TYPE_CHECKING:
     from .frame import DataFrame
 
 AggSpec = str | Sequence[str] | Mapping[str, str | Sequence[str]] | None
+
+
+def _reduction(how: str, what: str) -> Callable[[GroupBy], DataFrame]:
+    def method(self: GroupBy) -> DataFrame:
+        return self.agg(how)
+
+    method.__name__ = how
+    method.__doc__ = f"""{what}: ``agg("{how}")``.
+
+    Examples
+    --------
+    >>> import arca
+    >>> h = arca.dataset("d", schema={{"site": ["north", "south"], "age": "integer"}})
+    >>> h.groupby("site").{how}().node.op.fields()["aggregates"]
+    [{{'column': 'age', 'how': '{how}', 'name': 'age'}}]
+    """
+    return method
 
 
 class GroupBy:
@@ -144,33 +161,21 @@ class GroupBy:
         return DataFrame(Node(op, (self._frame.node,)), layout)
 
     def size(self) -> DataFrame:
-        """The number of rows of each group (column ``size``)."""
+        """The number of rows of each group (column ``size``).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"site": ["north", "south"], "age": "integer"})
+        >>> h.groupby("site").size().node.op.fields()["aggregates"]
+        [{'column': 'site', 'how': 'size', 'name': 'size'}]
+        """
         return self._build([(self._keys[0], "size", "size")])
 
-    def count(self) -> DataFrame:
-        """Non-null values per group of each column."""
-        return self.agg("count")
-
-    def sum(self) -> DataFrame:
-        """Sums per group of the numeric columns."""
-        return self.agg("sum")
-
-    def mean(self) -> DataFrame:
-        """Means per group of the numeric columns."""
-        return self.agg("mean")
-
-    def min(self) -> DataFrame:
-        """Minima per group of the numeric columns."""
-        return self.agg("min")
-
-    def max(self) -> DataFrame:
-        """Maxima per group of the numeric columns."""
-        return self.agg("max")
-
-    def var(self) -> DataFrame:
-        """Sample variances (ddof 1) per group of the numeric columns."""
-        return self.agg("var")
-
-    def std(self) -> DataFrame:
-        """Sample standard deviations (ddof 1) per group of the numeric columns."""
-        return self.agg("std")
+    count = _reduction("count", "Non-null values per group of each column")
+    sum = _reduction("sum", "Sums per group of the numeric columns")
+    mean = _reduction("mean", "Means per group of the numeric columns")
+    min = _reduction("min", "Minima per group of the numeric columns")
+    max = _reduction("max", "Maxima per group of the numeric columns")
+    var = _reduction("var", "Sample variances (ddof 1) per group of the numeric columns")
+    std = _reduction("std", "Sample standard deviations (ddof 1) per group of the numeric columns")

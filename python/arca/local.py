@@ -49,7 +49,18 @@ def native_inputs(plan: Plan, data: Mapping[str, pd.DataFrame]) -> dict[str, Any
 
 
 def native_outputs(plan: Plan, result: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """The pandas frames of the native call's result, one per output, laid out as pandas."""
+    """The pandas frames of the native call's result, one per output, laid out as pandas.
+
+    Examples
+    --------
+    >>> import arca, numpy as np
+    >>> h = arca.dataset("d", schema={"x": "decimal"})
+    >>> plan = arca.Plan("p", outputs={"top": h.nlargest(1, "x")}, recipients=["lab"])
+    >>> table = {"columns": [{"name": "x", "type": "decimal", "categories": [], "values": np.array([2.5]),
+    ...                       "present": None}], "valid": np.array([True]), "notices": []}
+    >>> native_outputs(plan, {"top": table})["top"]["x"].tolist()
+    [2.5]
+    """
     out = {}
     for name, frame in plan.outputs.items():
         if name not in result:
@@ -97,7 +108,18 @@ def run(plan: Plan, data: Mapping[str, pd.DataFrame], protocol: str = "rep3",
 
 def compute(frame: DataFrame, data: Mapping[str, pd.DataFrame], protocol: str = "rep3",
             fractional_bits: int | None = None) -> pd.DataFrame:
-    """Runs a one-output plan of ``frame`` (``frame.compute(data)``) and returns its result."""
+    """Runs a one-output plan of ``frame`` (``frame.compute(data)``) and returns its result.
+
+    The plan's level is the protocol's (``tee`` for ``plaintext``); its recipient ``local``.
+
+    Examples
+    --------
+    >>> import arca, pandas as pd
+    >>> df = pd.DataFrame({"age": [30, 50]})
+    >>> arca.local.compute(arca.dataset("d", like=df).age.max(), {"d": df})  # doctest: +SKIP
+         age
+    max   50
+    """
     level = protocol if protocol in ("dealer2pc", "rep3") else "tee"
     plan = Plan("Local computation", outputs={"result": frame}, recipients=["local"], levels=[level],
                 fractional_bits=fractional_bits)

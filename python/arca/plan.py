@@ -152,11 +152,27 @@ class Plan:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
-        """The plan document (docs/PLANS.md) as JSON text."""
+        """The plan document (docs/PLANS.md) as JSON text (``indent=None``: one line).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"x": "decimal"})
+        >>> arca.Plan("Mean", outputs={"m": h.x.mean()}, recipients=["lab"]).to_json(indent=None)[:38]
+        '{"version": 1, "name": "Mean", "inputs'
+        """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def with_fractional_bits(self, bits: int) -> Plan:
-        """The same plan at other fixed-point bits."""
+        """The same plan at other fixed-point bits.
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"x": "decimal"})
+        >>> arca.Plan("Mean", outputs={"m": h.x.mean()}, recipients=["lab"]).with_fractional_bits(20).fractional_bits
+        20
+        """
         outputs = {name: Output(frame, self._release[name]["recipients"], self._release[name].get("noise"))
                    for name, frame in self.outputs.items()}
         return Plan(self.name, outputs, levels=self.levels, fractional_bits=bits)

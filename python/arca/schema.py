@@ -40,11 +40,23 @@ class DType:
 
     @property
     def numeric(self) -> bool:
-        """Whether arithmetic takes it: integers, decimals and booleans."""
+        """Whether arithmetic takes it: integers, decimals and booleans.
+
+        Examples
+        --------
+        >>> DType("boolean").numeric
+        True
+        """
         return self.kind in (INTEGER, DECIMAL, BOOLEAN)
 
     def describe(self) -> str:
-        """The type as error messages name it."""
+        """The type as error messages name it.
+
+        Examples
+        --------
+        >>> DType("integer", date=True).describe()
+        'a date (days since 1970-01-01)'
+        """
         if self.kind == CATEGORICAL:
             return f"categorical (categories: {', '.join(self.categories)})"
         if self.date:
@@ -66,7 +78,13 @@ class ColumnSpec:
     dtype: DType
 
     def renamed(self, name: str) -> ColumnSpec:
-        """The same column under another name."""
+        """The same column under another name.
+
+        Examples
+        --------
+        >>> ColumnSpec("age", DType("integer")).renamed("years").name
+        'years'
+        """
         return replace(self, name=name)
 
 
@@ -90,7 +108,13 @@ class Schema:
 
     @property
     def names(self) -> list[str]:
-        """The column names, in order."""
+        """The column names, in order.
+
+        Examples
+        --------
+        >>> Schema([ColumnSpec("b", DType("integer")), ColumnSpec("a", DType("integer"))]).names
+        ['b', 'a']
+        """
         return [c.name for c in self._columns]
 
     def __iter__(self) -> Iterator[ColumnSpec]:
@@ -115,13 +139,25 @@ class Schema:
         return spec
 
     def only(self, names: Iterable[str]) -> Schema:
-        """The columns among ``names``, in this schema's order."""
+        """The columns among ``names``, in this schema's order.
+
+        Examples
+        --------
+        >>> Schema([ColumnSpec("b", DType("integer")), ColumnSpec("a", DType("integer"))]).only(["a", "b"]).names
+        ['b', 'a']
+        """
         wanted = set(names)
         return Schema(c for c in self._columns if c.name in wanted)
 
 
 def missing_column(name: object, columns: Sequence[str]) -> ColumnNotFoundError:
-    """The error for a column that is not among ``columns``, with the closest name if any."""
+    """The error for a column that is not among ``columns``, with the closest name if any.
+
+    Examples
+    --------
+    >>> str(missing_column("agee", ["age", "site"]))
+    "no column 'agee' in the frame (its columns: age, site); did you mean 'age'?"
+    """
     message = f"no column {name!r} in the frame (its columns: {', '.join(columns)})"
     close = difflib.get_close_matches(str(name), list(columns), n=1, cutoff=0.6)
     if close:

@@ -46,6 +46,24 @@ def _frame(node: Node, layout: Layout | None = None) -> DataFrame:
     return DataFrame(node, layout)
 
 
+def _reduction(how: str, what: str) -> Callable[[Series], DataFrame]:
+    def method(self: Series) -> DataFrame:
+        return self._reduce([how])
+
+    method.__name__ = how
+    method.__doc__ = f"""{what}: a lazy one-row table (see ``agg``), released as pandas'
+    ``DataFrame.agg`` layout (row ``{how}``, one column), not a scalar.
+
+    Examples
+    --------
+    >>> import arca
+    >>> h = arca.dataset("d", schema={{"x": "decimal"}})
+    >>> h.x.{how}().node.op.fields()
+    {{'aggregates': [{{'column': 'x', 'how': '{how}', 'name': 'x_{how}'}}]}}
+    """
+    return method
+
+
 class Series:
     """A lazy column of a frame: ``h.age``, ``h["age"]``, or an expression of columns.
 
@@ -74,7 +92,15 @@ class Series:
 
     @property
     def dtype(self) -> DType:
-        """The type of the values (an arca DType)."""
+        """The type of the values (an arca DType).
+
+        Examples
+        --------
+        >>> import arca
+        >>> h = arca.dataset("d", schema={"age": "integer"})
+        >>> (h.age / 2).dtype.kind
+        'decimal'
+        """
         return self.expr.dtype
 
     def __repr__(self) -> str:
@@ -395,37 +421,14 @@ class Series:
 
     aggregate = agg
 
-    def count(self) -> DataFrame:
-        """The number of non-null values (a lazy one-row table; see agg)."""
-        return self._reduce(["count"])
-
-    def sum(self) -> DataFrame:
-        """The sum (a lazy one-row table; see agg)."""
-        return self._reduce(["sum"])
-
-    def mean(self) -> DataFrame:
-        """The mean (a lazy one-row table; see agg)."""
-        return self._reduce(["mean"])
-
-    def min(self) -> DataFrame:
-        """The minimum (a lazy one-row table; see agg)."""
-        return self._reduce(["min"])
-
-    def max(self) -> DataFrame:
-        """The maximum (a lazy one-row table; see agg)."""
-        return self._reduce(["max"])
-
-    def var(self) -> DataFrame:
-        """The sample variance, ddof 1 (a lazy one-row table; see agg)."""
-        return self._reduce(["var"])
-
-    def std(self) -> DataFrame:
-        """The sample standard deviation, ddof 1 (a lazy one-row table; see agg)."""
-        return self._reduce(["std"])
-
-    def nunique(self) -> DataFrame:
-        """The number of distinct values (a lazy one-row table; see agg)."""
-        return self._reduce(["nunique"])
+    count = _reduction("count", "The number of non-null values")
+    sum = _reduction("sum", "The sum")
+    mean = _reduction("mean", "The mean")
+    min = _reduction("min", "The minimum")
+    max = _reduction("max", "The maximum")
+    var = _reduction("var", "The sample variance (ddof 1)")
+    std = _reduction("std", "The sample standard deviation (ddof 1)")
+    nunique = _reduction("nunique", "The number of distinct values")
 
     def describe(self, percentiles: Sequence[float] | None = None) -> DataFrame:
         """count, mean, std, min, percentiles and max, indexed by statistic as pandas' describe.

@@ -12,6 +12,9 @@ import pytest
 import arca
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(arca.__path__, "arca.") if not m.name.startswith("arca._"))
+# The modules users call; the others (ops, expressions, lower, unsupported) are the machinery.
+USER_FACING = ["arca.convert", "arca.errors", "arca.frame", "arca.groupby", "arca.layout", "arca.local", "arca.plan",
+               "arca.schema", "arca.series"]
 
 
 def _public(module):
@@ -31,6 +34,13 @@ def test_public_names_have_docstrings(module_name):
     module = importlib.import_module(module_name)
     assert module.__doc__
     missing = [name for name, value in _public(module) if not inspect.getdoc(value)]
+    assert not missing
+
+
+@pytest.mark.parametrize("module_name", USER_FACING)
+def test_user_facing_docstrings_have_examples(module_name):
+    module = importlib.import_module(module_name)
+    missing = [name for name, value in _public(module) if "Examples" not in (inspect.getdoc(value) or "")]
     assert not missing
 
 
