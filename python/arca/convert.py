@@ -147,11 +147,12 @@ def apply_layout(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame({"site": ["north", "south"], "count": [3, 5]})
-    >>> apply_layout(t, Layout(index=("site",), index_names=("site",), sort_counts=True))["count"].tolist()
+    >>> apply_layout(t, Layout(index=("site",), index_names=("site",), sort_rows=(("count", False),)))["count"].tolist()
     [5, 3]
     """
-    if layout.sort_counts:
-        frame = frame.sort_values("count", ascending=False, kind="stable")
+    if layout.sort_rows:
+        columns, ascending = zip(*layout.sort_rows)
+        frame = frame.sort_values(list(columns), ascending=list(ascending), kind="stable")
     if layout.pivot:
         return _pivot(frame, layout.pivot)
     if layout.index:
@@ -166,6 +167,8 @@ def apply_layout(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
             frame.columns = pd.MultiIndex.from_tuples([label if isinstance(label, tuple) else (label, "") for label in renamed])
         else:
             frame.columns = pd.Index(renamed)
+    if layout.sort_columns:
+        frame = frame.reindex(columns=sorted(frame.columns))
     if layout.columns_name is not None:
         frame.columns.name = layout.columns_name
     return frame

@@ -21,8 +21,6 @@ from .schema import BOOLEAN, CATEGORICAL, DECIMAL, INTEGER, DType, days_since_ep
 Scalar = Any  # a Python or numpy number, a bool, a category string or a date-like value
 
 _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "and": "&", "or": "|"}
-COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
-FUNCTIONS = ("neg", "abs", "exp", "log", "sqrt", "sigmoid")
 
 
 class Expr:

@@ -662,16 +662,11 @@ def concat(frames: Sequence[DataFrame], ignore_index: bool = True) -> DataFrame:
     return aligned[0]._derive(Union(), *aligned[1:])
 
 
-def _frame_columns(series: Series, what: str) -> tuple[Node, str]:
-    if not isinstance(series, Series):
-        raise ArcaError(f"{what} takes lazy Series")
-    return series._materialized()
-
-
 def crosstab(index: Series, columns: Series) -> DataFrame:
     """Counts of each pair of values of two categorical or boolean Series of one frame (``pandas.crosstab``).
 
-    Released indexed by ``index``'s values, one column per value of ``columns``.
+    Released indexed by ``index``'s values, one column per value of ``columns``. Unnamed
+    expressions are named ``row_0`` and ``col_0``, as pandas names them.
 
     Examples
     --------
@@ -682,18 +677,21 @@ def crosstab(index: Series, columns: Series) -> DataFrame:
     """
     from .ops import Crosstab, crosstab_labels
 
+    if not isinstance(index, Series) or not isinstance(columns, Series):
+        raise ArcaError("crosstab takes two lazy Series")
     if index.node != columns.node:
         raise ArcaError("crosstab: both Series must come from one frame")
-    node, row_name = _frame_columns(index, "crosstab")
-    if not isinstance(columns.expr, ex.Column):
-        node = Node(Assign(((columns.name or "columns", columns.expr),)), (node,))
-    column_name = columns.expr.name if isinstance(columns.expr, ex.Column) else columns.name or "columns"
+    node, row_name = Series(index.node, index.expr, index.name or "row_0")._materialized()
+    node, column_name = Series(node, columns.expr, columns.name or "col_0")._materialized()
+    if row_name == column_name:
+        raise ArcaError(f"crosstab: both Series are named {row_name!r}; name one of them differently")
     op = Crosstab(row_name, column_name)
     result = DataFrame(Node(op, (node,)))
     col_type = result.node.inputs[0].schema[column_name].dtype
     labels = crosstab_labels(col_type)
     values: Sequence[Any] = labels if col_type.kind == CATEGORICAL else (False, True)
-    layout = Layout(index=(row_name,), index_names=(row_name,), labels=tuple(zip(labels, values)), columns_name=column_name)
+    layout = Layout(index=(row_name,), index_names=(row_name,), labels=tuple(zip(labels, values)),
+                    columns_name=column_name, sort_rows=((row_name, True),), sort_columns=True)
     return result.with_layout(layout)
 
 

@@ -152,10 +152,11 @@ class GroupBy:
         )
         op = GroupByOp(self._keys, tuple(a for a, _ in aggregates), domains, self._min_group_size)  # type: ignore[arg-type]
         labels = tuple((a.name, label) for a, label in aggregates if label != a.name)
+        by_keys = tuple((k, True) for k in self._keys)
         if self._as_index:
-            layout = Layout(index=self._keys, index_names=self._keys, labels=labels)
+            layout = Layout(index=self._keys, index_names=self._keys, labels=labels, sort_rows=by_keys)
         else:
-            layout = Layout(labels=labels)
+            layout = Layout(labels=labels, sort_rows=by_keys)
         from .frame import DataFrame
 
         return DataFrame(Node(op, (self._frame.node,)), layout)

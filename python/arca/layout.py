@@ -16,9 +16,12 @@ class Layout:
 
     ``index``: columns that become the index, named ``index_names`` (None: unnamed);
     ``labels``: column name -> pandas label (a tuple makes a MultiIndex of the columns);
-    ``columns_name``: the name of the columns axis (crosstab); ``sort_counts``: order the rows
-    by the column ``count``, largest first (value_counts); ``pivot``: (name, column, function)
-    triples of a one-row aggregate, reshaped to functions x columns as ``DataFrame.agg``.
+    ``columns_name``: the name of the columns axis (crosstab); ``sort_rows``: (column,
+    ascending) keys the released rows are ordered by, stably, as pandas orders them (groups by
+    their keys' values where the plan gives them in domain order; value_counts by count,
+    largest first); ``sort_columns``: order the columns by label (crosstab); ``pivot``:
+    (name, column, function) triples of a one-row aggregate, reshaped to functions x columns
+    as ``DataFrame.agg``.
 
     Examples
     --------
@@ -30,7 +33,8 @@ class Layout:
     index_names: tuple[str | None, ...] = ()
     labels: tuple[tuple[str, Any], ...] = ()
     columns_name: str | None = None
-    sort_counts: bool = False
+    sort_rows: tuple[tuple[str, bool], ...] = ()
+    sort_columns: bool = False
     pivot: tuple[tuple[str, str, str], ...] = ()
 
 

@@ -14,7 +14,6 @@ INTEGER = "integer"
 DECIMAL = "decimal"
 BOOLEAN = "boolean"
 CATEGORICAL = "categorical"
-TYPES = (INTEGER, DECIMAL, BOOLEAN, CATEGORICAL)
 
 
 @dataclass(frozen=True)

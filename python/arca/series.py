@@ -480,7 +480,7 @@ class Series:
             )
         node, column = self._materialized()
         op = ValueCounts(column, self.dtype.domain)
-        return _frame(Node(op, (node,)), Layout(index=(column,), index_names=(column,), sort_counts=sort))
+        return _frame(Node(op, (node,)), Layout(index=(column,), index_names=(column,), sort_rows=(("count", False),) if sort else ()))
 
     def unique(self) -> DataFrame:
         """The distinct values, in key order (a lazy one-column table).

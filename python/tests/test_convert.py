@@ -230,3 +230,17 @@ def test_outputs_by_name(m):
     assert out["n"]["count"].tolist() == [3, 2] and out["x"]["age"].tolist() == MOCK.age.tolist()
     with pytest.raises(arca.ArcaError, match="^the native result has no output 'x'$"):
         native_outputs(plan, {"n": result["n"]})
+
+
+def test_groups_and_crosstabs_come_in_pandas_order_whatever_the_declared_order():
+    d = arca.dataset("d", schema={"site": ["south", "north"], "kind": ["b", "a"], "x": "decimal"})
+    # The executor releases groups in domain (declared) order; pandas sorts the keys.
+    flat = pd.DataFrame({"site": ["south", "north"], "x": [1.0, 2.0]})
+    out = release(d.groupby("site").x.sum(), flat)
+    assert out.index.tolist() == ["north", "south"] and out["x"].tolist() == [2.0, 1.0]
+    out = release(d.groupby("site", as_index=False).x.sum(), flat)
+    assert out["site"].tolist() == ["north", "south"] and out.index.equals(pd.RangeIndex(2))
+    flat = pd.DataFrame({"site": ["south", "north"], "b": [1, 2], "a": [3, 4]})
+    out = release(arca.crosstab(d.site, d.kind), flat)
+    assert out.index.tolist() == ["north", "south"] and out.columns.tolist() == ["a", "b"]
+    assert out.loc["north", "a"] == 4

@@ -273,3 +273,22 @@ def test_numpy_functions_and_scalars(h):
     assert e.expr.to_json() == {"sub": [{"add": [{"exp": {"column": "income"}},
                                                   {"mul": [{"value": 2}, {"column": "age"}]}]},
                                         {"sqrt": {"column": "income"}}]}
+
+
+def test_crosstab_of_expressions_and_groupby_by_series(h):
+    doc = document(arca.crosstab(h.age >= 65, h.income > 100))
+    assert [n["op"] for n in doc["nodes"]] == ["column", "assign", "assign", "crosstab"]
+    assert nodes(doc)["assign_1"]["columns"] == [{"name": "age", "value": {"column": "age", "cmp": ">=", "value": 65}}]
+    assert nodes(doc)["assign_2"]["columns"] == [{"name": "income", "value": {"column": "income", "cmp": ">", "value": 100}}]
+    assert nodes(doc)["crosstab_1"] == {"id": "crosstab_1", "op": "crosstab", "inputs": ["assign_2"], "index": "age",
+                                        "columns": "income"}
+    assert h.groupby(h.site).size().node.op.keys == ("site",)
+
+
+def test_a_dataset_declared_twice():
+    a = arca.dataset("d", schema={"x": "decimal"})
+    same = arca.dataset("d", schema={"x": "decimal"})
+    assert len(document(a.x.mean(), same.x.sum())["nodes"]) == 3  # one column node
+    different = arca.dataset("d", schema={"x": "integer"})
+    with pytest.raises(arca.ArcaError, match="^dataset 'd' is declared twice with different schemas or suppliers$"):
+        document(a.x.mean(), different.x.sum())
