@@ -146,8 +146,8 @@ def apply_layout(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"site": ["north", "south"], "count": [3, 5]})
-    >>> apply_layout(t, Layout(index=("site",), index_names=("site",), sort_rows=(("count", False),)))["count"].tolist()
+    >>> t = pd.DataFrame({"site": ["south", "north"], "n": [3, 5]})
+    >>> apply_layout(t, Layout(index=("site",), index_names=("site",), sort_rows=(("site", True),)))["n"].tolist()
     [5, 3]
     """
     if layout.sort_rows:

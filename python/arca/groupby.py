@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from .errors import ArcaError, UnsupportedOperationError
 from .layout import Layout
-from .ops import AGGREGATIONS, Aggregate, GroupBy as GroupByOp, Node
-from .schema import INTEGER
+from .ops import AGGREGATIONS, Aggregate, GroupBy as GroupByOp, Node, Sort
+from .schema import CATEGORICAL, INTEGER, DType
 
 if TYPE_CHECKING:
     from .frame import DataFrame
@@ -32,12 +32,19 @@ def _reduction(how: str, what: str) -> Callable[[GroupBy], DataFrame]:
     return method
 
 
+def _in_order(dtype: DType) -> bool:
+    """Whether a key's domain order is the order of its values (as pandas sorts groups)."""
+    values = dtype.categories if dtype.kind == CATEGORICAL else dtype.domain or ()
+    return list(values) == sorted(values)
+
+
 class GroupBy:
     """The groups of a lazy frame by key columns (``df.groupby(keys)``), optionally with
     selected columns (``df.groupby(keys)["income"]``).
 
     The result of an aggregation is a lazy frame with the keys then the aggregates, one row
-    per group in key order; released, it is laid out as pandas (keys as the index unless
+    per group in the order of the keys' values (a ``sort`` node follows the group-by when a
+    key's declared categories or domain are in another order); released, it is laid out as pandas (keys as the index unless
     ``as_index=False``; a MultiIndex of (column, function) when a list of functions is given).
 
     Examples
@@ -152,14 +159,17 @@ class GroupBy:
         )
         op = GroupByOp(self._keys, tuple(a for a, _ in aggregates), domains, self._min_group_size)  # type: ignore[arg-type]
         labels = tuple((a.name, label) for a, label in aggregates if label != a.name)
-        by_keys = tuple((k, True) for k in self._keys)
         if self._as_index:
-            layout = Layout(index=self._keys, index_names=self._keys, labels=labels, sort_rows=by_keys)
+            layout = Layout(index=self._keys, index_names=self._keys, labels=labels)
         else:
-            layout = Layout(labels=labels, sort_rows=by_keys)
+            layout = Layout(labels=labels)
+        node = Node(op, (self._frame.node,))
+        if any(not _in_order(schema[k].dtype) for k in self._keys):
+            # Known-domain groups come in domain order; pandas sorts the keys' values.
+            node = Node(Sort(tuple((k, True) for k in self._keys)), (node,))
         from .frame import DataFrame
 
-        return DataFrame(Node(op, (self._frame.node,)), layout)
+        return DataFrame(node, layout)
 
     def size(self) -> DataFrame:
         """The number of rows of each group (column ``size``).

@@ -17,9 +17,9 @@ class Layout:
     ``index``: columns that become the index, named ``index_names`` (None: unnamed);
     ``labels``: column name -> pandas label (a tuple makes a MultiIndex of the columns);
     ``columns_name``: the name of the columns axis (crosstab); ``sort_rows``: (column,
-    ascending) keys the released rows are ordered by, stably, as pandas orders them (groups by
-    their keys' values where the plan gives them in domain order; value_counts by count,
-    largest first); ``sort_columns``: order the columns by label (crosstab); ``pivot``:
+    ascending) keys the released rows are ordered by, stably, as pandas orders them (a
+    crosstab's rows by value, where the plan gives them in domain order); ``sort_columns``:
+    order the columns by label (a crosstab's); ``pivot``:
     (name, column, function) triples of a one-row aggregate, reshaped to functions x columns
     as ``DataFrame.agg``.
 

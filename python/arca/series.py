@@ -10,7 +10,7 @@ import numpy as np
 from . import expressions as ex
 from .errors import ArcaError, UnsupportedOperationError
 from .expressions import Expr
-from .ops import Aggregate, Assign, Describe, Distinct, Histogram, Node, Quantile, Reduce, Select, ValueCounts
+from .ops import Aggregate, Assign, Describe, Distinct, Histogram, Node, Quantile, Reduce, Select, Sort, ValueCounts
 from .layout import Layout
 from .schema import DType
 from .unsupported import HINTS, unsupported
@@ -465,6 +465,8 @@ class Series:
         """Each value and its count (zero counts left out); released indexed by value, column ``count``.
 
         Integer columns need a declared domain (``{"type": "integer", "domain": [...]}``).
+        With ``sort=True`` a ``sort`` node orders the counts, largest first (ties in domain
+        order); ``sort=False`` keeps the domain order.
 
         Examples
         --------
@@ -479,8 +481,10 @@ class Series:
                 "or sort the released result"
             )
         node, column = self._materialized()
-        op = ValueCounts(column, self.dtype.domain)
-        return _frame(Node(op, (node,)), Layout(index=(column,), index_names=(column,), sort_rows=(("count", False),) if sort else ()))
+        counts = Node(ValueCounts(column, self.dtype.domain), (node,))
+        if sort:  # pandas orders by count, largest first; a sort node makes head() see that order
+            counts = Node(Sort((("count", False),)), (counts,))
+        return _frame(counts, Layout(index=(column,), index_names=(column,)))
 
     def unique(self) -> DataFrame:
         """The distinct values, in key order (a lazy one-column table).

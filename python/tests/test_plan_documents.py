@@ -82,6 +82,7 @@ def test_summaries_whole_nodes(h):
         {"op": "cov", "inputs": ["select_1"], "columns": ["age", "income"]},
         {"op": "quantile", "inputs": ["hospital_a"], "column": "income", "q": [0.1, 0.9]},
         {"op": "value_counts", "inputs": ["hospital_a"], "column": "site"},
+        {"op": "sort", "inputs": ["value_counts_1"], "by": [{"column": "count", "ascending": False}]},
         {"op": "crosstab", "inputs": ["hospital_a"], "index": "site", "columns": "smoker"},
         {"op": "histogram", "inputs": ["hospital_a"], "column": "age", "edges": [0, 18, 65, 120]},
         {"op": "distinct", "inputs": ["hospital_a"], "columns": ["site"]},
@@ -251,7 +252,7 @@ def test_outputs_with_their_own_recipients_and_noise(h):
     assert doc["outputs"] == [
         {"name": "m", "node": "aggregate_1", "recipients": ["a", "b"],
          "noise": {"mechanism": "laplace", "epsilon": 0.5, "sensitivity": 2}},
-        {"name": "n", "node": "value_counts_1", "recipients": ["lab"]},
+        {"name": "n", "node": "sort_1", "recipients": ["lab"]},
     ]
     assert doc["levels"] == ["tee"]
 
@@ -292,3 +293,14 @@ def test_a_dataset_declared_twice():
     different = arca.dataset("d", schema={"x": "integer"})
     with pytest.raises(arca.ArcaError, match="^dataset 'd' is declared twice with different schemas or suppliers$"):
         document(a.x.mean(), different.x.sum())
+
+
+def test_groups_follow_the_values_order_as_pandas_sorts_them():
+    d = arca.dataset("d", schema={"site": ["south", "north"], "kind": ["a", "b"], "x": "decimal",
+                                  "stage": {"type": "integer", "domain": [3, 1, 2]}})
+    assert [n["op"] for n in document(d.groupby("kind").x.sum())["nodes"]] == ["column", "groupby"]
+    unsorted = document(d.groupby(["kind", "site"]).x.sum())
+    assert [n["op"] for n in unsorted["nodes"]] == ["column", "groupby", "sort"]
+    assert nodes(unsorted)["sort_1"]["by"] == [{"column": "kind", "ascending": True}, {"column": "site", "ascending": True}]
+    assert [n["op"] for n in document(d.groupby("stage").x.sum())["nodes"]] == ["column", "groupby", "sort"]
+    assert [n["op"] for n in document(d.site.value_counts(sort=False))["nodes"]] == ["column", "value_counts"]
