@@ -9,7 +9,8 @@ import pandas as pd
 from . import expressions as ex
 from .errors import ArcaError, UnsupportedOperationError
 from .layout import TABLE, Layout
-from .ops import Aggregate, Assign, Dataset, Describe, Distinct, Filter, Head, Join, Matrix, Node, Reduce, Select, Sort, Source
+from .ops import (Aggregate, Assign, Crosstab, Dataset, Describe, Distinct, Filter, Head, Join, Matrix, Node, Reduce, Select,
+                  Sort, Source, Union, crosstab_labels)
 from .schema import CATEGORICAL, DECIMAL, INTEGER, Schema, dataset_schema, missing_column
 from .series import Series
 from .unsupported import HINTS, unsupported
@@ -419,11 +420,8 @@ class DataFrame:
         if how not in ("inner", "left"):
             hint = "swap the frames and use how='left'" if how == "right" else "use 'inner' or 'left'"
             raise UnsupportedOperationError(f"merge(how={how!r}) is not supported: only inner and left joins; {hint}")
-        if validate in ("one_to_many", "many_to_one", "one_to_one"):
-            pass
-        elif validate in ("1:1", "1:m", "m:1"):
-            validate = {"1:1": "one_to_one", "1:m": "one_to_many", "m:1": "many_to_one"}[validate]
-        else:
+        validate = {"1:1": "one_to_one", "1:m": "one_to_many", "m:1": "many_to_one"}.get(validate, validate)  # type: ignore[arg-type]
+        if validate not in ("one_to_many", "many_to_one", "one_to_one"):
             raise UnsupportedOperationError(
                 f"merge(validate={validate!r}) is not supported: pass validate='one_to_one', 'one_to_many' or "
                 f"'many_to_one' (which side's keys are unique; many-to-many joins are not supported)"
@@ -652,8 +650,6 @@ def concat(frames: Sequence[DataFrame], ignore_index: bool = True) -> DataFrame:
     >>> arca.concat([a, b]).node.op.name
     'union'
     """
-    from .ops import Union
-
     frames = list(frames)
     if not 2 <= len(frames) <= 64 or not all(isinstance(f, DataFrame) for f in frames):
         raise ArcaError("concat takes a list of 2 to 64 lazy frames")
@@ -675,8 +671,6 @@ def crosstab(index: Series, columns: Series) -> DataFrame:
     >>> arca.crosstab(h.site, h.smoker).columns.tolist()
     ['site', 'False', 'True']
     """
-    from .ops import Crosstab, crosstab_labels
-
     if not isinstance(index, Series) or not isinstance(columns, Series):
         raise ArcaError("crosstab takes two lazy Series")
     if index.node != columns.node:
