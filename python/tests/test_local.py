@@ -1,0 +1,112 @@
+"""arca.local.run and frame.compute: the native call's plumbing (with a stand-in module), the
+error without the extension, and real runs against pandas when the extension is built."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import arca
+import arca.local
+from conftest import needs_native
+
+DATA = pd.DataFrame({"age": [30, 50, 70, 45], "income": [1.5, 2.0, 3.25, 4.0], "site": ["north", "south", "north", "south"]})
+
+
+@pytest.fixture
+def no_native(monkeypatch):
+    monkeypatch.setitem(sys.modules, "arca._native", None)  # import fails
+
+
+@pytest.fixture
+def fake_native(monkeypatch):
+    """A stand-in for arca._native that records its call and releases a filter's rows."""
+    calls = []
+
+    def run_plan(plan_json, datasets, protocol):
+        calls.append((json.loads(plan_json), datasets, protocol))
+        ages = datasets["d"]["columns"][0]["values"]
+        return {"result": {"columns": [{"name": "age", "type": "integer", "categories": [], "values": ages,
+                                        "present": None}],
+                           "valid": ages > 40, "notices": []}}
+
+    module = types.ModuleType("arca._native")
+    module.run_plan = run_plan
+    monkeypatch.setitem(sys.modules, "arca._native", module)
+    monkeypatch.setattr(arca, "_native", module, raising=False)
+    return calls
+
+
+def test_run_without_the_extension_says_how_to_build_it(no_native):
+    d = arca.dataset("d", like=DATA)
+    plan = arca.Plan("p", outputs={"m": d.age.mean()}, recipients=["lab"])
+    with pytest.raises(arca.ArcaError) as caught:
+        arca.local.run(plan, {"d": DATA})
+    assert str(caught.value) == "the native extension is not built: run ./scripts/test or build the target arca_python"
+    with pytest.raises(arca.ArcaError, match="native extension is not built"):
+        d.compute({"d": DATA})
+
+
+def test_compute_runs_a_one_output_plan(fake_native):
+    d = arca.dataset("d", like=DATA)
+    out = d[d.age > 40][["age"]].compute({"d": DATA}, protocol="dealer2pc", fractional_bits=20)
+    assert out["age"].tolist() == [50, 70, 45] and out.index.equals(pd.RangeIndex(3))
+    plan, datasets, protocol = fake_native[0]
+    assert protocol == "dealer2pc"
+    assert plan["levels"] == ["dealer2pc"] and plan["fixed_point"] == {"fractional_bits": 20}
+    assert plan["outputs"] == [{"name": "result", "node": "select_1", "recipients": ["local"]}]
+    assert list(datasets) == ["d"] and [c["name"] for c in datasets["d"]["columns"]] == ["age"]
+
+
+def test_run_overrides_the_bits_and_checks_the_protocol(fake_native):
+    d = arca.dataset("d", like=DATA)
+    plan = arca.Plan("p", outputs={"result": d[["age"]]}, recipients=["lab"], fractional_bits=16)
+    arca.local.run(plan, {"d": DATA}, protocol="rep3", fractional_bits=22)
+    assert fake_native[0][0]["fixed_point"] == {"fractional_bits": 22}
+    assert plan.fractional_bits == 16
+    with pytest.raises(arca.ArcaError, match="^protocol 'spdz': use one of plaintext, tee, dealer2pc, rep3$"):
+        arca.local.run(plan, {"d": DATA}, protocol="spdz")
+
+
+# Real runs: need the extension built by the lead (target arca_python).
+
+RNG = np.random.default_rng(7)
+SYNTHETIC = pd.DataFrame({
+    "age": RNG.integers(18, 90, 200),
+    "income": np.round(RNG.normal(50.0, 10.0, 200), 2),
+    "smoker": RNG.random(200) < 0.3,
+    "site": RNG.choice(["north", "south", "east"], 200),
+})
+
+
+@needs_native
+@pytest.mark.parametrize("protocol", ["dealer2pc", "rep3"])
+def test_native_run_matches_pandas(protocol):
+    h = arca.dataset("hospital_a", like=SYNTHETIC)
+    adults = h[(h.age > 40) & h.site.isin(["north", "south"])]
+    plan = arca.Plan("Check", outputs={
+        "by_site": adults.groupby("site").agg({"income": "mean", "age": ["min", "max"]}),
+        "top": h.sort_values("income", ascending=False).head(5)[["age", "income"]],
+        "counts": h.site.value_counts(),
+        "described": h[["age", "income"]].describe(),
+        "corr": h[["age", "income"]].corr(),
+        "crosstab": arca.crosstab(h.site, h.smoker),
+    }, recipients=["lab"], levels=[protocol])
+    out = arca.local.run(plan, {"hospital_a": SYNTHETIC}, protocol=protocol)
+    s = SYNTHETIC
+    a = s[(s.age > 40) & s.site.isin(["north", "south"])]
+    tol = dict(check_dtype=False, atol=1e-3, rtol=1e-3)
+    pd.testing.assert_frame_equal(out["by_site"], a.groupby("site").agg({"income": "mean", "age": ["min", "max"]}), **tol)
+    expected_top = s.sort_values("income", ascending=False, kind="stable").head(5)[["age", "income"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(out["top"], expected_top, **tol)
+    pd.testing.assert_series_equal(out["counts"]["count"], s.site.value_counts().rename("count").rename_axis("site"),
+                                   check_dtype=False)
+    pd.testing.assert_frame_equal(out["described"], s[["age", "income"]].describe(), **tol)
+    pd.testing.assert_frame_equal(out["corr"], s[["age", "income"]].corr(), **tol)
+    pd.testing.assert_frame_equal(out["crosstab"], pd.crosstab(s.site, s.smoker), check_dtype=False,
+                                  check_column_type=False)
