@@ -102,7 +102,10 @@ def run(plan: Plan, data: Mapping[str, pd.DataFrame], protocol: str = "rep3",
     if fractional_bits is not None and fractional_bits != plan.fractional_bits:
         plan = plan.with_fractional_bits(fractional_bits)
     datasets = native_inputs(plan, data)
-    result = native.run_plan(plan.to_json(indent=None), datasets, protocol)
+    try:
+        result = native.run_plan(plan.to_json(indent=None), datasets, protocol)
+    except native.NativeError as error:
+        raise ArcaError(str(error)) from None
     return native_outputs(plan, result)
 
 

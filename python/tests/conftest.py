@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+# The built package (PYTHONPATH=build/python, with arca._native) when there is one, else the
+# sources.
+if importlib.util.find_spec("arca") is None:
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import arca  # noqa: E402
 

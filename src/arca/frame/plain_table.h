@@ -54,7 +54,8 @@ Result<Table> ShareTable(fxp::FixedPoint& fp, int owner, const TableSchema& sche
                          const PlainTable* data);
 
 // Opens `table` to every party: its columns, validity, null masks and notices, in one
-// reveal.
+// reveal. Invalid rows are opened as they are: for tests and local inspection; what leaves the
+// nodes goes through ZeroInvalidRows (released_table.h) first.
 Result<PlainTable> RevealTable(fxp::FixedPoint& fp, const Table& table);
 
 }  // namespace arca::frame

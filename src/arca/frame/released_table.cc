@@ -14,6 +14,32 @@ int64_t TableLayout::Elements() const {
   return per_row * rows + static_cast<int64_t>(notices.size());
 }
 
+Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table) {
+  if (table.all_valid || table.columns.empty()) return table;
+  const int64_t n = table.rows;
+  std::vector<mpc::Shared> rows;
+  for (const Column& column : table.columns) {
+    rows.push_back(column.values);
+    if (column.has_nulls) rows.push_back(column.present);
+  }
+  const auto k = static_cast<int64_t>(rows.size());
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(rows));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared valid,
+                        p.ConcatRows(std::vector<mpc::Shared>(static_cast<size_t>(k), table.valid)));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared zeroed, p.Mul(stacked, valid));
+  Table out = table;
+  int64_t at = 0;
+  for (Column& column : out.columns) {
+    ARCA_ASSIGN_OR_RETURN(column.values, p.SliceRows(zeroed, at * n, (at + 1) * n));
+    ++at;
+    if (column.has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(column.present, p.SliceRows(zeroed, at * n, (at + 1) * n));
+      ++at;
+    }
+  }
+  return out;
+}
+
 Result<FlatTable> Flatten(mpc::Protocol& p, const Table& table, int frac_bits) {
   FlatTable out;
   out.layout.rows = table.rows;

@@ -38,6 +38,11 @@ struct TableLayout {
   bool operator==(const TableLayout&) const = default;
 };
 
+// `table` as it may leave the nodes: every value and null mask of an invalid row replaced by 0,
+// so that opening the flat form shows the valid rows and nothing of the others. One product
+// over all columns (none when every row is valid).
+Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table);
+
 // The table's layout, and its shares flattened in that order: [Elements()]. Local.
 struct FlatTable {
   TableLayout layout;

@@ -366,7 +366,10 @@ class Runner {
       out.values = model->weights;
     } else if (const auto* table = std::get_if<Table>(&value);
                table != nullptr && plan_.nodes[index_.at(output.node)].op != Op::kInfer) {
-      Result<frame::FlatTable> flat = frame::Flatten(p_, *table, fp_.frac_bits());
+      // Rows that a filter, a join or a group-by left invalid show nothing but zeros.
+      Result<Table> released = frame::ZeroInvalidRows(p_, *table);
+      if (!released.ok()) return released.status().WithContext(context);
+      Result<frame::FlatTable> flat = frame::Flatten(p_, *released, fp_.frac_bits());
       if (!flat.ok()) return flat.status().WithContext(context);
       out.values = std::move(flat->values);
       out.table = std::move(flat->layout);

@@ -1,0 +1,232 @@
+// arca._native: the C++ engine for arca.local (python/arca/local.py). One call runs a plan on
+// pandas data with every party of a protocol as a thread of this process: the data is
+// secret-shared exactly as an upload shares it, the plan runs on the shares, and the outputs
+// are opened at the end, as their recipients would open them.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "arca/fxp/encoding.h"
+#include "arca/fxp/fixed_point.h"
+#include "arca/mpc/runner.h"
+#include "arca/mpc/upload_shares.h"
+#include "arca/plan/executor.h"
+#include "arca/plan/validate.h"
+
+namespace arca::python {
+namespace {
+
+namespace py = pybind11;
+
+// The error Python sees as arca._native.NativeError (arca.local raises it as arca.ArcaError).
+class NativeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Column {
+  std::string name;
+  frame::ColumnType type = frame::ColumnType::kDecimal;
+  std::vector<std::string> categories;
+  std::vector<double> values;
+};
+using Dataset = std::vector<Column>;
+
+Dataset ReadDataset(const std::string& dataset, const py::dict& source) {
+  Dataset out;
+  for (const py::handle item : source["columns"].cast<py::list>()) {
+    const auto column = item.cast<py::dict>();
+    Column c;
+    c.name = column["name"].cast<std::string>();
+    Result<frame::ColumnType> type = frame::ParseColumnType(column["type"].cast<std::string>());
+    if (!type.ok()) {
+      throw NativeError("dataset '" + dataset + "', column '" + c.name +
+                        "': " + type.status().message());
+    }
+    c.type = *type;
+    if (column.contains("categories") && !column["categories"].is_none()) {
+      c.categories = column["categories"].cast<std::vector<std::string>>();
+    }
+    const auto values = column["values"].cast<py::array_t<double, py::array::c_style>>();
+    c.values.assign(values.data(), values.data() + values.size());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The ring encoding an upload gives a column (client/dataset_schema.h): decimals in fixed
+// point at `frac_bits`, integers and booleans as ring integers, categories as their index.
+Result<mpc::RingTensor> Encode(const std::string& dataset, const Column& column, int frac_bits) {
+  mpc::RingTensor out(mpc::Shape{static_cast<int64_t>(column.values.size())});
+  for (size_t r = 0; r < column.values.size(); ++r) {
+    const double v = column.values[r];
+    const std::string where =
+        "dataset '" + dataset + "', column '" + column.name + "', row " + std::to_string(r);
+    if (column.type == frame::ColumnType::kDecimal) {
+      Result<uint64_t> encoded = fxp::EncodeValue(v, frac_bits);
+      if (!encoded.ok()) return encoded.status().WithContext(where);
+      out.data()[r] = *encoded;
+      continue;
+    }
+    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) >= 0x1p52) {
+      return InvalidArgumentError(where + ": needs a whole number");
+    }
+    if (column.type == frame::ColumnType::kCategorical &&
+        (v < 0 || v >= static_cast<double>(column.categories.size()))) {
+      return InvalidArgumentError(where + ": not an index into the column's categories");
+    }
+    out.data()[r] = static_cast<uint64_t>(static_cast<int64_t>(v));
+  }
+  return out;
+}
+
+py::array_t<double> Doubles(const std::vector<double>& values) {
+  py::array_t<double> out(static_cast<py::ssize_t>(values.size()));
+  std::copy(values.begin(), values.end(), out.mutable_data());
+  return out;
+}
+
+py::array_t<bool> Bools(const std::vector<bool>& values) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(values.size()));
+  for (size_t i = 0; i < values.size(); ++i) out.mutable_data()[i] = values[i];
+  return out;
+}
+
+// What one output opened to: a table, or labelled numbers (statistics, a model, predictions).
+struct Opened {
+  std::optional<frame::PlainTable> table;
+  std::vector<std::string> labels;
+  std::vector<double> values;
+};
+
+py::dict ToPython(const Opened& opened) {
+  py::dict out;
+  if (!opened.table) {
+    out["labels"] = opened.labels;
+    out["values"] = Doubles(opened.values);
+    return out;
+  }
+  py::list columns;
+  for (const frame::PlainColumn& column : opened.table->columns) {
+    py::dict c;
+    c["name"] = column.spec.name;
+    c["type"] = std::string(frame::ColumnTypeName(column.spec.type));
+    c["categories"] = column.spec.categories;
+    c["values"] = Doubles(column.values);
+    c["present"] = column.present.empty() ? py::object(py::none()) : Bools(column.present);
+    columns.append(std::move(c));
+  }
+  out["columns"] = std::move(columns);
+  out["valid"] = Bools(opened.table->valid);
+  py::list notices;
+  for (const auto& [what, count] : opened.table->notices) notices.append(py::make_tuple(what, count));
+  out["notices"] = std::move(notices);
+  return out;
+}
+
+Result<mpc::ProtocolKind> ProtocolOf(const std::string& name) {
+  // The tee level runs the plaintext protocol inside one attested node.
+  if (name == "tee") return mpc::ProtocolKind::kPlaintext;
+  return mpc::ParseProtocolKind(name);
+}
+
+// Runs the plan; every error is one line naming what was wrong.
+Result<std::map<std::string, Opened>> Run(const std::string& plan_json,
+                                          const std::map<std::string, Dataset>& datasets,
+                                          const std::string& protocol) {
+  ARCA_ASSIGN_OR_RETURN(const mpc::ProtocolKind kind, ProtocolOf(protocol));
+  ARCA_ASSIGN_OR_RETURN(plan::Plan parsed, plan::Plan::Parse(plan_json));
+  const int frac_bits = parsed.fractional_bits;
+  plan::Schemas schemas;
+  std::map<std::string, std::map<std::string, std::vector<mpc::Parts>>> parts;
+  for (const auto& [name, dataset] : datasets) {
+    for (const Column& column : dataset) {
+      schemas[name][column.name] = column.type;
+      ARCA_ASSIGN_OR_RETURN(mpc::RingTensor encoded, Encode(name, column, frac_bits));
+      parts[name][column.name] = mpc::SplitForUpload(kind, encoded);
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(const plan::ValidatedPlan validated,
+                        plan::Validate(std::move(parsed), schemas));
+
+  std::map<std::string, Opened> opened;
+  std::mutex mu;
+  const std::vector<Status> statuses = mpc::RunInProcess(kind, [&](mpc::Protocol& p) -> Status {
+    plan::ExecutionInputs inputs;
+    for (const auto& [name, dataset] : datasets) {
+      plan::InputTable& table = inputs.datasets[name];
+      table.rows = dataset.empty() ? 0 : static_cast<int64_t>(dataset.front().values.size());
+      table.frac_bits = frac_bits;
+      for (const Column& column : dataset) {
+        ARCA_ASSIGN_OR_RETURN(
+            mpc::Shared shared,
+            mpc::ImportUploaded(kind, p.party(), mpc::Shape{table.rows},
+                                parts.at(name).at(column.name).at(static_cast<size_t>(p.party()))));
+        table.columns[column.name] =
+            plan::InputColumn{column.type, column.categories, std::move(shared)};
+      }
+    }
+    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result, plan::Execute(validated, p, inputs));
+    std::map<std::string, Opened> mine;
+    for (const plan::OutputValue& output : result.outputs) {
+      Opened& out = mine[output.name];
+      if (output.table) {
+        ARCA_ASSIGN_OR_RETURN(mpc::RingTensor flat, p.Reveal(output.values));
+        ARCA_ASSIGN_OR_RETURN(out.table, frame::Unflatten(*output.table, flat));
+      } else {
+        fxp::FixedPoint fp(p, output.frac_bits);
+        ARCA_ASSIGN_OR_RETURN(out.values, fp.Reveal(output.values));
+        out.labels = output.labels;
+      }
+    }
+    if (p.party() == 0) {
+      std::lock_guard<std::mutex> lock(mu);
+      opened = std::move(mine);
+    }
+    return OkStatus();
+  });
+  // A party that fails first tells the others, which report "aborted: ..."; the original
+  // error is the one to show.
+  for (const Status& status : statuses) {
+    if (!status.ok() && status.code() != StatusCode::kAborted) return status;
+  }
+  for (const Status& status : statuses) ARCA_RETURN_IF_ERROR(status);
+  return opened;
+}
+
+py::dict RunPlan(const std::string& plan_json, const py::dict& datasets,
+                 const std::string& protocol) {
+  std::map<std::string, Dataset> read;
+  for (const auto& [name, dataset] : datasets) {
+    read[name.cast<std::string>()] = ReadDataset(name.cast<std::string>(), dataset.cast<py::dict>());
+  }
+  Result<std::map<std::string, Opened>> result = [&] {
+    py::gil_scoped_release release;
+    return Run(plan_json, read, protocol);
+  }();
+  if (!result.ok()) throw NativeError(result.status().message());
+  py::dict out;
+  for (const auto& [name, opened] : *result) out[py::str(name)] = ToPython(opened);
+  return out;
+}
+
+}  // namespace
+}  // namespace arca::python
+
+PYBIND11_MODULE(_native, module) {
+  namespace py = pybind11;
+  module.doc() = "Arca's C++ engine for arca.local: plans run on secret shares in this process.";
+  py::register_exception<arca::python::NativeError>(module, "NativeError");
+  module.def("run_plan", &arca::python::RunPlan, py::arg("plan_json"), py::arg("datasets"),
+             py::arg("protocol"),
+             "Runs a plan document on datasets ({name: {\"columns\": [...]}}) with every party of "
+             "`protocol` (plaintext, tee, dealer2pc or rep3) as a thread; returns each output "
+             "opened.");
+}
