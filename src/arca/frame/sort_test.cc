@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <numeric>
 
+#include "arca/frame/sort_reference.h"
 #include "arca/frame/test_util.h"
 
 namespace arca::frame {
 namespace {
 
 using testing::RandomColumn;
+using testing::ReferenceSort;
+using testing::Row;
 using testing::RunFrame;
 
 class SortTest : public ::testing::TestWithParam<mpc::ProtocolKind> {};
@@ -25,45 +28,6 @@ PlainTable Sample(uint64_t seed, int64_t rows) {
        RandomColumn{{"b", ColumnType::kDecimal, {}}, -50, 50},
        RandomColumn{{"site", ColumnType::kCategorical, {"south", "north", "east", "West"}}},
        RandomColumn{{"keep", ColumnType::kBoolean, {}}}});
-}
-
-std::vector<double> Row(const PlainTable& t, size_t r) {
-  std::vector<double> row;
-  for (const PlainColumn& column : t.columns) row.push_back(column.values[r]);
-  return row;
-}
-
-// pandas: t[valid].sort_values(by, ascending, kind="stable"); categories by their string.
-std::vector<std::vector<double>> ReferenceSort(const PlainTable& t,
-                                               const std::vector<SortKey>& keys,
-                                               const std::vector<bool>& valid) {
-  std::vector<size_t> rows;
-  for (size_t r = 0; r < valid.size(); ++r) {
-    if (valid[r]) rows.push_back(r);
-  }
-  // -1, 0 or 1 as row x's key compares with row y's.
-  const auto compare = [&](const SortKey& key, size_t x, size_t y) {
-    const PlainColumn& column = *t.Find(key.column);
-    int c = 0;
-    if (column.spec.type == ColumnType::kCategorical) {
-      const std::string& u = column.spec.categories[static_cast<size_t>(column.values[x])];
-      const std::string& v = column.spec.categories[static_cast<size_t>(column.values[y])];
-      c = u < v ? -1 : (v < u ? 1 : 0);
-    } else {
-      c = column.values[x] < column.values[y] ? -1 : (column.values[y] < column.values[x] ? 1 : 0);
-    }
-    return key.ascending ? c : -c;
-  };
-  std::stable_sort(rows.begin(), rows.end(), [&](size_t x, size_t y) {
-    for (const SortKey& key : keys) {
-      const int c = compare(key, x, y);
-      if (c != 0) return c < 0;
-    }
-    return false;
-  });
-  std::vector<std::vector<double>> out;
-  for (const size_t r : rows) out.push_back(Row(t, r));
-  return out;
 }
 
 // Every row of t (valid or not), sorted: equal for tables that hold the same rows.
