@@ -30,14 +30,17 @@ Result<Shared> AllOnes(mpc::Protocol& p, Shared bits) {
   return bits;
 }
 
-// [row i's subset values differ from row i - 1's] for i = 1..n-1, and 1 for row 0.
-Result<Shared> FirstOfRun(mpc::Protocol& p, const Table& sorted,
-                          const std::vector<const Column*>& subset) {
-  const int64_t n = sorted.rows;
+}  // namespace
+
+Result<Shared> RunStarts(mpc::Protocol& p, const std::vector<Shared>& keys) {
+  if (keys.empty()) return InvalidArgumentError("run starts: no key columns given");
+  const int64_t n = keys[0].numel();
+  if (n <= 1) return p.Public(RingTensor::Filled(Shape{n}, 1));
   std::vector<Shared> differences;
-  for (const Column* column : subset) {
-    ARCA_ASSIGN_OR_RETURN(Shared current, p.SliceRows(column->values, 1, n));
-    ARCA_ASSIGN_OR_RETURN(Shared previous, p.SliceRows(column->values, 0, n - 1));
+  differences.reserve(keys.size());
+  for (const Shared& key : keys) {
+    ARCA_ASSIGN_OR_RETURN(Shared current, p.SliceRows(key, 1, n));
+    ARCA_ASSIGN_OR_RETURN(Shared previous, p.SliceRows(key, 0, n - 1));
     ARCA_ASSIGN_OR_RETURN(Shared difference, p.Sub(current, previous));
     ARCA_ASSIGN_OR_RETURN(difference, p.Reshape(std::move(difference), Shape{1, n - 1}));
     differences.push_back(std::move(difference));
@@ -51,8 +54,6 @@ Result<Shared> FirstOfRun(mpc::Protocol& p, const Table& sorted,
   ARCA_ASSIGN_OR_RETURN(Shared differs, p.AddPublic(p.Neg(same), RingTensor::Scalar(1)));
   return p.ConcatRows({p.Public(RingTensor::Filled(Shape{1}, 1)), differs});
 }
-
-}  // namespace
 
 Result<Table> DropDuplicates(fxp::FixedPoint& fp, const Table& table,
                              const std::vector<std::string>& subset) {
@@ -70,10 +71,10 @@ Result<Table> DropDuplicates(fxp::FixedPoint& fp, const Table& table,
   if (keys.empty()) return InvalidArgumentError("drop_duplicates: the table has no columns");
   ARCA_ASSIGN_OR_RETURN(Table sorted, SortRows(fp, table, keys));
   if (sorted.rows <= 1) return sorted;
-  std::vector<const Column*> columns;
-  columns.reserve(names.size());
-  for (const std::string& name : names) columns.push_back(sorted.Find(name));
-  ARCA_ASSIGN_OR_RETURN(Shared first, FirstOfRun(p, sorted, columns));
+  std::vector<Shared> values;
+  values.reserve(names.size());
+  for (const std::string& name : names) values.push_back(sorted.Find(name)->values);
+  ARCA_ASSIGN_OR_RETURN(Shared first, RunStarts(p, values));
   ARCA_ASSIGN_OR_RETURN(sorted.valid, Narrow(p, sorted, first));
   sorted.all_valid = false;
   sorted.valid_first = false;

@@ -30,6 +30,11 @@ namespace arca::frame {
 Result<Table> DropDuplicates(fxp::FixedPoint& fp, const Table& table,
                              const std::vector<std::string>& subset);
 
+// [row i's `keys` differ from row i - 1's] for every row (1 for row 0), for keys of shape
+// [n] each: group starts after a sort. Cost: one EqualPublic of (n - 1)·keys elements and
+// ceil(log2 keys) products of at most (n - 1)·keys/2 elements (nothing for n <= 1).
+Result<mpc::Shared> RunStarts(mpc::Protocol& p, const std::vector<mpc::Shared>& keys);
+
 // The number of distinct value combinations of `columns` (every column when empty) among the
 // valid rows: a rank-0 ring integer. Cost: DropDuplicates', then local.
 Result<mpc::Shared> CountDistinct(fxp::FixedPoint& fp, const Table& table,
