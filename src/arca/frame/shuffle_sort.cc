@@ -21,6 +21,11 @@ const RingTensor& Zero() {
   return *zero;
 }
 
+const RingTensor& ZeroAndOne() {
+  static const RingTensor* const values = new RingTensor(RingTensor::FromValues(Shape{2}, {0, 1}));
+  return *values;
+}
+
 // 0, 2, 4, ... (`count` of them) when first = 0; 1, 3, 5, ... when first = 1.
 std::vector<int64_t> Strided(int64_t first, int64_t count) {
   std::vector<int64_t> rows(static_cast<size_t>(count));
@@ -68,14 +73,18 @@ Result<std::vector<uint8_t>> LessThanPivots(mpc::Protocol& p, const Shared& keys
   ARCA_ASSIGN_OR_RETURN(Shared pivot_keys, GatherRows(keys, pivots));
   ARCA_ASSIGN_OR_RETURN(Shared differences, p.Sub(element_keys, pivot_keys));
   ARCA_ASSIGN_OR_RETURN(differences, p.Transpose(differences));  // [m, len]
-  ARCA_ASSIGN_OR_RETURN(Shared lt, p.LessThanPublic(differences, Zero()));
-  ARCA_ASSIGN_OR_RETURN(lt, p.Reshape(std::move(lt), Shape{m, len}));
-  Shared less = lt;
+  // [d < 0] and, for the leading components, [d == 0] = [d < 1] - [d < 0] (keys are ring
+  // integers): one comparison call for both.
+  const int64_t thresholds = m > 1 ? 2 : 1;
+  ARCA_ASSIGN_OR_RETURN(Shared below,
+                        p.LessThanPublic(differences, thresholds == 2 ? ZeroAndOne() : Zero()));
+  ARCA_ASSIGN_OR_RETURN(below, p.Reshape(std::move(below), Shape{thresholds * m, len}));
+  ARCA_ASSIGN_OR_RETURN(Shared less, p.SliceRows(below, 0, m));
   if (m > 1) {
-    ARCA_ASSIGN_OR_RETURN(Shared leading, p.SliceRows(differences, 0, m - 1));
-    ARCA_ASSIGN_OR_RETURN(Shared eq, p.EqualPublic(leading, Zero()));
-    ARCA_ASSIGN_OR_RETURN(eq, p.Reshape(std::move(eq), Shape{m - 1, len}));
-    ARCA_ASSIGN_OR_RETURN(less, CombineLexicographic(p, std::move(lt), std::move(eq)));
+    ARCA_ASSIGN_OR_RETURN(Shared below_one, p.SliceRows(below, m, 2 * m - 1));
+    ARCA_ASSIGN_OR_RETURN(Shared leading_less, p.SliceRows(less, 0, m - 1));
+    ARCA_ASSIGN_OR_RETURN(Shared eq, p.Sub(below_one, leading_less));
+    ARCA_ASSIGN_OR_RETURN(less, CombineLexicographic(p, std::move(less), std::move(eq)));
   }
   ARCA_ASSIGN_OR_RETURN(RingTensor opened, p.Reveal(less));
   std::vector<uint8_t> outcomes(static_cast<size_t>(len));

@@ -29,7 +29,7 @@ PlainTable KeysAndIndex(uint64_t seed, int64_t rows, double lo, double hi) {
 
 // Sorts the [rows, 2] matrix (k, i) of the input by both columns; records party 0's
 // transcript and every party's expected rounds (Shuffle, then per pass one less-than, one
-// equality, one product and one reveal: m = 2 components, a single batch).
+// product and one reveal: m = 2 components, a single batch).
 struct Sorted {
   PlainTable result;
   SortTranscript transcript;
@@ -60,7 +60,6 @@ Result<Sorted> SortKeysAndIndex(mpc::ProtocolKind kind, const PlainTable& input)
             for (const std::vector<uint8_t>& pass : transcript.passes) {
               const auto len = static_cast<int64_t>(pass.size());
               expected += rounds(mpc::Op::kLessThan, Shape{2, len}) +
-                          rounds(mpc::Op::kEqual, Shape{1, len}) +
                           rounds(mpc::Op::kMul, Shape{1, len}) +
                           rounds(mpc::Op::kReveal, Shape{len});
             }
