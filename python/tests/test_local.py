@@ -100,8 +100,9 @@ def test_native_filter_assign_select_match_pandas(protocol):
                  bonus=np.where(a.smoker, a.income * 2, a.income - 1.5))
     expected = a[["site", "ratio", "old", "bonus", "age"]].reset_index(drop=True)
     assert len(out) == len(expected) > 20
-    # Fixed point at 18 bits: the ratio's reciprocal carries 18 significant bits.
-    pd.testing.assert_frame_equal(out, expected, check_dtype=False, atol=1e-4, rtol=1e-4)
+    # Division: 1/b carries f fractional bits, so its relative error grows with b (about 3e-4
+    # for ages near 60 at f = 18; see src/arca/frame/evaluate.h).
+    pd.testing.assert_frame_equal(out, expected, check_dtype=False, atol=1e-4, rtol=1e-3)
 
 
 def test_native_errors_are_arca_errors():

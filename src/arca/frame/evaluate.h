@@ -7,7 +7,10 @@
 //   div by a constant                                       one truncation
 //   div by a column                                         one comparison batch (the sign),
 //                                                           one equality batch (zero), a
-//                                                           Reciprocal, two products
+//                                                           Reciprocal, two products; 1/b
+//                                                           carries f fractional bits, so
+//                                                           the relative error grows with
+//                                                           |b| (2^-f·|b|: 2.3e-4 at b = 60)
 //   abs                                                     one comparison and one product
 //   exp, log, sqrt, sigmoid                                 fxp's cost (fixed_point.h)
 //   if                                                      the condition, one product
