@@ -24,8 +24,8 @@ Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table) {
   }
   const auto k = static_cast<int64_t>(rows.size());
   ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(rows));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared valid,
-                        p.ConcatRows(std::vector<mpc::Shared>(static_cast<size_t>(k), table.valid)));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared valid, p.ConcatRows(std::vector<mpc::Shared>(
+                                               static_cast<size_t>(k), table.valid)));
   ARCA_ASSIGN_OR_RETURN(mpc::Shared zeroed, p.Mul(stacked, valid));
   Table out = table;
   int64_t at = 0;
