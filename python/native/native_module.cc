@@ -126,7 +126,8 @@ py::dict ToPython(const Opened& opened) {
   out["columns"] = std::move(columns);
   out["valid"] = Bools(opened.table->valid);
   py::list notices;
-  for (const auto& [what, count] : opened.table->notices) notices.append(py::make_tuple(what, count));
+  for (const auto& [what, count] : opened.table->notices)
+    notices.append(py::make_tuple(what, count));
   out["notices"] = std::move(notices);
   return out;
 }
@@ -205,7 +206,8 @@ py::dict RunPlan(const std::string& plan_json, const py::dict& datasets,
                  const std::string& protocol) {
   std::map<std::string, Dataset> read;
   for (const auto& [name, dataset] : datasets) {
-    read[name.cast<std::string>()] = ReadDataset(name.cast<std::string>(), dataset.cast<py::dict>());
+    read[name.cast<std::string>()] =
+        ReadDataset(name.cast<std::string>(), dataset.cast<py::dict>());
   }
   Result<std::map<std::string, Opened>> result = [&] {
     py::gil_scoped_release release;

@@ -28,6 +28,7 @@ struct Aggregate {
   std::string column;
   Aggregation how = Aggregation::kSum;
   std::string name;
+  bool operator==(const Aggregate&) const = default;
 };
 
 struct GroupByOptions {

@@ -37,6 +37,7 @@ namespace arca::frame {
 struct SortKey {
   std::string column;
   bool ascending = true;
+  bool operator==(const SortKey&) const = default;
 };
 
 // The table's rows ordered by `keys` (lexicographically), invalid rows last, ties in input

@@ -6,7 +6,13 @@
 #include <utility>
 #include <variant>
 
+#include "arca/frame/describe.h"
+#include "arca/frame/distinct.h"
 #include "arca/frame/evaluate.h"
+#include "arca/frame/group_by.h"
+#include "arca/frame/quantiles.h"
+#include "arca/frame/sort.h"
+#include "arca/frame/statistics.h"
 #include "arca/frame/union.h"
 #include "arca/fxp/fixed_point.h"
 #include "arca/ml/dp_noise.h"
@@ -165,6 +171,8 @@ class Runner {
         return Select(i, std::get<SelectArgs>(node.args));
       case Op::kAssign:
         return Assign(i, std::get<AssignArgs>(node.args));
+      default:
+        return Analytics(i);
       case Op::kUnion: {
         std::vector<const Table*> tables;
         for (size_t k = 0; k < node.inputs.size(); ++k) {
@@ -216,6 +224,82 @@ class Runner {
       out.columns.push_back(*column);
     }
     return NodeValue(std::move(out));
+  }
+
+  // Known-domain group-by when every key has a small public domain (categories, 0/1, or
+  // declared values) and their combinations are few; otherwise the sort-based one.
+  static bool FitsDomains(const Table& table, const GroupByArgs& args) {
+    constexpr int64_t kMaxDomainGroups = 4096;
+    int64_t groups = 1;
+    for (const std::string& key : args.keys) {
+      const frame::Column* column = table.Find(key);
+      if (column == nullptr) return false;
+      int64_t size = 0;
+      if (column->type == ColumnType::kCategorical) {
+        size = static_cast<int64_t>(column->categories.size());
+      } else if (column->type == ColumnType::kBoolean) {
+        size = 2;
+      } else if (const auto it = args.domains.find(key); it != args.domains.end()) {
+        size = static_cast<int64_t>(it->second.size());
+      } else {
+        return false;
+      }
+      groups *= std::max<int64_t>(size, 1);
+      if (groups > kMaxDomainGroups) return false;
+    }
+    return true;
+  }
+
+  Result<NodeValue> Analytics(size_t i) {
+    const Node& node = plan_.nodes[i];
+    ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(node, 0));
+    const Table& table = *input;
+    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) {
+      // An owner's min_rows is a minimum group size for every group released.
+      frame::GroupByOptions options;
+      options.min_group_size =
+          std::max(args->min_group_size, MinRowsOf(sources_[i], inputs_.rules).rows);
+      return AsNodeValue(
+          FitsDomains(table, *args)
+              ? frame::GroupByDomain(fp_, table, args->keys, args->aggregates, args->domains,
+                                     options)
+              : frame::GroupBySorted(fp_, table, args->keys, args->aggregates, options));
+    }
+    if (const auto* args = std::get_if<SortArgs>(&node.args)) {
+      return AsNodeValue(frame::SortRows(fp_, table, args->by));
+    }
+    if (const auto* args = std::get_if<HeadArgs>(&node.args)) {
+      return AsNodeValue(frame::Head(fp_, table, args->n));
+    }
+    if (node.op == Op::kDistinct) {
+      return AsNodeValue(
+          frame::DropDuplicates(fp_, table, std::get<ColumnsArgs>(node.args).columns));
+    }
+    // The summaries rest on the table's rows: an owner's min_rows applies to them as to stats.
+    ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table.valid, -1));
+    ARCA_RETURN_IF_ERROR(CheckRows(i, count, !table.all_valid, table.rows));
+    if (const auto* args = std::get_if<ColumnsArgs>(&node.args)) {
+      return AsNodeValue(node.op == Op::kCov ? frame::Covariance(fp_, table, args->columns)
+                                             : frame::Correlation(fp_, table, args->columns));
+    }
+    if (const auto* args = std::get_if<DescribeArgs>(&node.args)) {
+      return AsNodeValue(frame::Describe(fp_, table, args->columns, args->percentiles));
+    }
+    if (const auto* args = std::get_if<QuantileArgs>(&node.args)) {
+      return AsNodeValue(frame::Quantiles(fp_, table, args->column, args->q));
+    }
+    if (const auto* args = std::get_if<ValueCountsArgs>(&node.args)) {
+      frame::KeyDomains domains;
+      if (args->domain) domains[args->column] = *args->domain;
+      return AsNodeValue(frame::ValueCounts(fp_, table, args->column, domains));
+    }
+    if (const auto* args = std::get_if<HistogramArgs>(&node.args)) {
+      return AsNodeValue(frame::Histogram(fp_, table, args->column, args->edges));
+    }
+    if (const auto* args = std::get_if<CrosstabArgs>(&node.args)) {
+      return AsNodeValue(frame::Crosstab(fp_, table, args->index, args->columns));
+    }
+    return InternalError("unknown op");
   }
 
   Result<NodeValue> Assign(size_t i, const AssignArgs& args) {

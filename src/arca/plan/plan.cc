@@ -48,6 +48,50 @@ void WriteArgs(const AssignArgs& args, json& out) {
   }
   out["columns"] = std::move(columns);
 }
+json AggregatesJson(const std::vector<frame::Aggregate>& aggregates) {
+  json out = json::array();
+  for (const frame::Aggregate& a : aggregates) {
+    out.push_back({{"column", a.column}, {"how", frame::AggregationName(a.how)}, {"name", a.name}});
+  }
+  return out;
+}
+void WriteArgs(const GroupByArgs& args, json& out) {
+  out["keys"] = StringList(args.keys);
+  out["aggregates"] = AggregatesJson(args.aggregates);
+  json domains = json::object();
+  for (const auto& [key, values] : args.domains) domains[key] = values;
+  out["domains"] = std::move(domains);
+  out["min_group_size"] = args.min_group_size;
+}
+void WriteArgs(const SortArgs& args, json& out) {
+  json by = json::array();
+  for (const frame::SortKey& key : args.by) {
+    by.push_back({{"column", key.column}, {"ascending", key.ascending}});
+  }
+  out["by"] = std::move(by);
+}
+void WriteArgs(const HeadArgs& args, json& out) { out["n"] = args.n; }
+void WriteArgs(const ColumnsArgs& args, json& out) { out["columns"] = StringList(args.columns); }
+void WriteArgs(const DescribeArgs& args, json& out) {
+  out["columns"] = StringList(args.columns);
+  out["percentiles"] = args.percentiles;
+}
+void WriteArgs(const QuantileArgs& args, json& out) {
+  out["column"] = args.column;
+  out["q"] = args.q;
+}
+void WriteArgs(const ValueCountsArgs& args, json& out) {
+  out["column"] = args.column;
+  if (args.domain) out["domain"] = *args.domain;
+}
+void WriteArgs(const HistogramArgs& args, json& out) {
+  out["column"] = args.column;
+  out["edges"] = args.edges;
+}
+void WriteArgs(const CrosstabArgs& args, json& out) {
+  out["index"] = args.index;
+  out["columns"] = args.columns;
+}
 void WriteArgs(const InferArgs& args, json& out) {
   out["model"] = args.model;
   out["features"] = StringList(args.features);
@@ -110,6 +154,28 @@ std::string_view OpName(Op op) {
       return "select";
     case Op::kAssign:
       return "assign";
+    case Op::kGroupBy:
+      return "groupby";
+    case Op::kSort:
+      return "sort";
+    case Op::kHead:
+      return "head";
+    case Op::kDistinct:
+      return "distinct";
+    case Op::kDescribe:
+      return "describe";
+    case Op::kQuantile:
+      return "quantile";
+    case Op::kValueCounts:
+      return "value_counts";
+    case Op::kHistogram:
+      return "histogram";
+    case Op::kCov:
+      return "cov";
+    case Op::kCorr:
+      return "corr";
+    case Op::kCrosstab:
+      return "crosstab";
   }
   return "?";
 }

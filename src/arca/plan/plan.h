@@ -21,7 +21,10 @@
 #include <vector>
 
 #include "arca/base/status.h"
+#include "arca/frame/aggregate.h"
 #include "arca/frame/expression.h"
+#include "arca/frame/group_by.h"
+#include "arca/frame/sort.h"
 
 namespace arca::plan {
 
@@ -71,9 +74,21 @@ enum class Op {
   kInfer,
   kSelect,
   kAssign,
+  kGroupBy,
+  kSort,
+  kHead,
+  kDistinct,
+  kDescribe,
+  kQuantile,
+  kValueCounts,
+  kHistogram,
+  kCov,
+  kCorr,
+  kCrosstab,
 };
 // "column", "filter", "union", "stats", "train_logistic", "train_linear", "infer", "select",
-// "assign".
+// "assign", "groupby", "sort", "head", "distinct", "describe", "quantile", "value_counts",
+// "histogram", "cov", "corr", "crosstab".
 std::string_view OpName(Op op);
 
 enum class Statistic { kCount, kSum, kMean, kVariance, kMin, kMax };
@@ -119,6 +134,52 @@ struct AssignArgs {
   std::vector<NewColumn> columns;  // in order
   bool operator==(const AssignArgs&) const = default;
 };
+// The analytics ops (docs/PLANS.md, "Analytics ops"): each produces a table.
+struct GroupByArgs {
+  std::vector<std::string> keys;             // in order
+  std::vector<frame::Aggregate> aggregates;  // in order
+  frame::KeyDomains domains;                 // declared values of integer keys
+  int64_t min_group_size = 0;
+  bool operator==(const GroupByArgs&) const = default;
+};
+struct SortArgs {
+  std::vector<frame::SortKey> by;
+  bool operator==(const SortArgs&) const = default;
+};
+struct HeadArgs {
+  int64_t n = 0;
+  bool operator==(const HeadArgs&) const = default;
+};
+// `distinct`, `cov`, `corr`: a list of columns, in order.
+struct ColumnsArgs {
+  std::vector<std::string> columns;
+  bool operator==(const ColumnsArgs&) const = default;
+};
+struct DescribeArgs {
+  std::vector<std::string> columns;
+  std::vector<double> percentiles;
+  bool operator==(const DescribeArgs&) const = default;
+};
+struct QuantileArgs {
+  std::string column;
+  std::vector<double> q;
+  bool operator==(const QuantileArgs&) const = default;
+};
+struct ValueCountsArgs {
+  std::string column;
+  std::optional<std::vector<double>> domain;  // an integer column's declared values
+  bool operator==(const ValueCountsArgs&) const = default;
+};
+struct HistogramArgs {
+  std::string column;
+  std::vector<double> edges;
+  bool operator==(const HistogramArgs&) const = default;
+};
+struct CrosstabArgs {
+  std::string index;
+  std::string columns;
+  bool operator==(const CrosstabArgs&) const = default;
+};
 // `train_logistic` / `train_linear`: full-batch gradient descent on the features (in this
 // order) to predict the label, minimising the mean loss plus l2/2 · |w|^2 (the intercept is
 // not penalised). The model is an output (released) and/or kept secret-shared on the nodes
@@ -146,8 +207,10 @@ struct InferArgs {
   bool operator==(const InferArgs&) const = default;
 };
 
-using NodeArgs = std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs,
-                              SelectArgs, AssignArgs>;
+using NodeArgs =
+    std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs, SelectArgs,
+                 AssignArgs, GroupByArgs, SortArgs, HeadArgs, ColumnsArgs, DescribeArgs,
+                 QuantileArgs, ValueCountsArgs, HistogramArgs, CrosstabArgs>;
 
 struct Node {
   std::string id;

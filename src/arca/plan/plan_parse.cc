@@ -1,4 +1,6 @@
 // Plan::Parse: a plan document into the model of plan.h, each field checked on its own.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -23,9 +25,13 @@ constexpr size_t kMaxUnionInputs = 64;
 
 constexpr std::array kLevels = {Level::kTee, Level::kDealer2pc, Level::kRep3};
 constexpr std::array kSuppliers = {Supplier::kOwner, Supplier::kConsumer};
-constexpr std::array kOps = {Op::kColumn, Op::kFilter,        Op::kUnion,
-                             Op::kStats,  Op::kTrainLogistic, Op::kTrainLinear,
-                             Op::kInfer,  Op::kSelect,        Op::kAssign};
+constexpr std::array kOps = {Op::kColumn,        Op::kFilter,      Op::kUnion,    Op::kStats,
+                             Op::kTrainLogistic, Op::kTrainLinear, Op::kInfer,    Op::kSelect,
+                             Op::kAssign,        Op::kGroupBy,     Op::kSort,     Op::kHead,
+                             Op::kDistinct,      Op::kDescribe,    Op::kQuantile, Op::kValueCounts,
+                             Op::kHistogram,     Op::kCov,         Op::kCorr,     Op::kCrosstab};
+// Values a list of numbers in a node may hold (quantiles, edges, a key's domain).
+constexpr size_t kMaxNumbers = 4096;
 constexpr std::array kStatistics = {Statistic::kCount,    Statistic::kSum, Statistic::kMean,
                                     Statistic::kVariance, Statistic::kMin, Statistic::kMax};
 constexpr std::array kMechanisms = {Mechanism::kLaplace, Mechanism::kGaussian};
@@ -173,6 +179,163 @@ Result<NodeArgs> ParseAssign(const json& node, const Where& where) {
   return NodeArgs{std::move(args)};
 }
 
+// A list of `min`..kMaxNumbers numbers in `range`, in the written order.
+Result<std::vector<double>> NumberList(const json& value, const Where& where,
+                                       const std::string& field, size_t min, const Range& range) {
+  if (!value.is_array() || value.size() < min || value.size() > kMaxNumbers) {
+    return where.Error(field, fmt::format("must be a list of {} to {} numbers", min, kMaxNumbers));
+  }
+  std::vector<double> out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const std::string entry = fmt::format("{}[{}]", field, i);
+    ARCA_ASSIGN_OR_RETURN(const double number,
+                          NumberField(json{{entry, value[i]}}, where, entry, range));
+    out.push_back(number);
+  }
+  return out;
+}
+
+Result<std::vector<double>> NumberListField(const json& node, const Where& where,
+                                            std::string_view field, size_t min,
+                                            const Range& range) {
+  const auto it = node.find(field);
+  if (it == node.end()) return where.Error(field, "is required");
+  return NumberList(*it, where, std::string(field), min, range);
+}
+
+Result<std::vector<frame::Aggregate>> ParseAggregates(const json& node, const Where& where) {
+  const auto list = node.find("aggregates");
+  if (list == node.end() || !list->is_array() || list->empty() || list->size() > kMaxColumns) {
+    return where.Error("aggregates", fmt::format("must be a list of 1 to {} aggregates, each "
+                                                 "{{\"column\", \"how\", \"name\"}}",
+                                                 kMaxColumns));
+  }
+  std::vector<frame::Aggregate> out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Where inside = where.Inside(fmt::format("aggregates[{}]", i));
+    ARCA_RETURN_IF_ERROR(CheckObject((*list)[i], inside, {"column", "how", "name"}));
+    frame::Aggregate aggregate;
+    ARCA_ASSIGN_OR_RETURN(aggregate.column, ColumnField((*list)[i], inside, "column"));
+    ARCA_ASSIGN_OR_RETURN(aggregate.name, ColumnField((*list)[i], inside, "name"));
+    const auto how = (*list)[i].find("how");
+    if (how == (*list)[i].end() || !how->is_string()) return inside.Error("how", "is required");
+    Result<frame::Aggregation> parsed = frame::ParseAggregation(how->get<std::string>());
+    if (!parsed.ok()) return inside.Error("how", parsed.status().message());
+    aggregate.how = *parsed;
+    for (const frame::Aggregate& earlier : out) {
+      if (earlier.name == aggregate.name) return inside.Error("name", "is given twice");
+    }
+    out.push_back(std::move(aggregate));
+  }
+  return out;
+}
+
+Result<NodeArgs> ParseGroupBy(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(
+      node, where, {"id", "op", "inputs", "keys", "aggregates", "domains", "min_group_size"}));
+  GroupByArgs args;
+  ARCA_ASSIGN_OR_RETURN(args.keys, ColumnListField(node, where, "keys", 1, kMaxColumns));
+  ARCA_ASSIGN_OR_RETURN(args.aggregates, ParseAggregates(node, where));
+  if (const auto domains = node.find("domains"); domains != node.end()) {
+    if (!domains->is_object()) return where.Error("domains", "must be an object of key -> values");
+    for (const auto& [key, values] : domains->items()) {
+      if (std::find(args.keys.begin(), args.keys.end(), key) == args.keys.end()) {
+        return where.Error("domains", "'" + key + "' is not a key");
+      }
+      ARCA_ASSIGN_OR_RETURN(args.domains[key],
+                            NumberList(values, where, "domains." + key, 1, Range{}));
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(args.min_group_size,
+                        IntegerField(node, where, "min_group_size", 0, int64_t{1} << 40, 0));
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseSort(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "by"}));
+  const auto by = node.find("by");
+  if (by == node.end() || !by->is_array() || by->empty() || by->size() > kMaxColumns) {
+    return where.Error("by", "must be a list of 1 or more {\"column\", \"ascending\"}");
+  }
+  SortArgs args;
+  for (size_t i = 0; i < by->size(); ++i) {
+    const Where inside = where.Inside(fmt::format("by[{}]", i));
+    ARCA_RETURN_IF_ERROR(CheckObject((*by)[i], inside, {"column", "ascending"}));
+    frame::SortKey key;
+    ARCA_ASSIGN_OR_RETURN(key.column, ColumnField((*by)[i], inside, "column"));
+    ARCA_ASSIGN_OR_RETURN(key.ascending, BoolField((*by)[i], inside, "ascending", true));
+    args.by.push_back(std::move(key));
+  }
+  return NodeArgs{std::move(args)};
+}
+
+Result<NodeArgs> ParseAnalytics(Op op, const json& node, const Where& where) {
+  switch (op) {
+    case Op::kGroupBy:
+      return ParseGroupBy(node, where);
+    case Op::kSort:
+      return ParseSort(node, where);
+    case Op::kHead: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "n"}));
+      ARCA_ASSIGN_OR_RETURN(const int64_t n, IntegerField(node, where, "n", 1, int64_t{1} << 40));
+      return NodeArgs{HeadArgs{n}};
+    }
+    case Op::kDistinct:
+    case Op::kCov:
+    case Op::kCorr: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "columns"}));
+      ARCA_ASSIGN_OR_RETURN(
+          std::vector<std::string> columns,
+          ColumnListField(node, where, "columns", op == Op::kDistinct ? 1 : 2, kMaxColumns));
+      return NodeArgs{ColumnsArgs{std::move(columns)}};
+    }
+    case Op::kDescribe: {
+      ARCA_RETURN_IF_ERROR(
+          CheckObject(node, where, {"id", "op", "inputs", "columns", "percentiles"}));
+      DescribeArgs args;
+      ARCA_ASSIGN_OR_RETURN(args.columns, ColumnListField(node, where, "columns", 1, kMaxColumns));
+      args.percentiles = {0.25, 0.5, 0.75};
+      if (node.contains("percentiles")) {
+        ARCA_ASSIGN_OR_RETURN(args.percentiles,
+                              NumberListField(node, where, "percentiles", 0, Range{0, 1}));
+      }
+      return NodeArgs{std::move(args)};
+    }
+    case Op::kQuantile: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "column", "q"}));
+      QuantileArgs args;
+      ARCA_ASSIGN_OR_RETURN(args.column, ColumnField(node, where, "column"));
+      ARCA_ASSIGN_OR_RETURN(args.q, NumberListField(node, where, "q", 1, Range{0, 1}));
+      return NodeArgs{std::move(args)};
+    }
+    case Op::kValueCounts: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "column", "domain"}));
+      ValueCountsArgs args;
+      ARCA_ASSIGN_OR_RETURN(args.column, ColumnField(node, where, "column"));
+      if (node.contains("domain")) {
+        ARCA_ASSIGN_OR_RETURN(args.domain, NumberListField(node, where, "domain", 1, Range{}));
+      }
+      return NodeArgs{std::move(args)};
+    }
+    case Op::kHistogram: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "column", "edges"}));
+      HistogramArgs args;
+      ARCA_ASSIGN_OR_RETURN(args.column, ColumnField(node, where, "column"));
+      ARCA_ASSIGN_OR_RETURN(args.edges, NumberListField(node, where, "edges", 2, Range{}));
+      return NodeArgs{std::move(args)};
+    }
+    case Op::kCrosstab: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "index", "columns"}));
+      CrosstabArgs args;
+      ARCA_ASSIGN_OR_RETURN(args.index, ColumnField(node, where, "index"));
+      ARCA_ASSIGN_OR_RETURN(args.columns, ColumnField(node, where, "columns"));
+      return NodeArgs{std::move(args)};
+    }
+    default:
+      return InternalError("not an analytics op");
+  }
+}
+
 Result<NodeArgs> ParseTrain(const json& node, const Where& where) {
   ARCA_RETURN_IF_ERROR(
       CheckObject(node, where,
@@ -247,6 +410,10 @@ Result<Node> ParseNode(const json& value, size_t index) {
     }
     case Op::kAssign: {
       ARCA_ASSIGN_OR_RETURN(node.args, ParseAssign(value, where));
+      break;
+    }
+    default: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseAnalytics(node.op, value, where));
       break;
     }
   }

@@ -272,6 +272,102 @@ class Checker {
     return out;
   }
 
+  // The columns `names` of the node's input table (each must exist), for the analytics ops;
+  // null if the input is not a table.
+  const Columns* AnalyticsInput(const Node& node, const std::vector<std::string>& names,
+                                const std::string& field, bool numeric) {
+    const std::string& input = node.inputs.at(0);
+    const Columns* table = TableInput(node, input);
+    if (table == nullptr) return nullptr;
+    for (size_t i = 0; i < names.size(); ++i) {
+      const std::string at = names.size() == 1 ? field : fmt::format("{}[{}]", field, i);
+      if (HasColumn(node, input, *table, at, names[i]) && numeric) {
+        RequireNumeric(node, at, names[i], table->at(names[i]), "it");
+      }
+    }
+    return table;
+  }
+
+  // What an analytics op produces: its columns, with their types where they are known.
+  Value AnalyticsOf(const Node& node) {
+    const auto decimal = std::optional<ColumnType>(ColumnType::kDecimal);
+    const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
+    const auto categorical = std::optional<ColumnType>(ColumnType::kCategorical);
+    Value out;
+    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) {
+      std::vector<std::string> read = args->keys;
+      for (const frame::Aggregate& a : args->aggregates) {
+        if (a.how != frame::Aggregation::kSize) read.push_back(a.column);
+      }
+      const Columns* table = AnalyticsInput(node, read, "keys", false);
+      if (table == nullptr) return out;
+      for (const std::string& key : args->keys) {
+        if (table->contains(key)) out.columns[key] = table->at(key);
+      }
+      for (const frame::Aggregate& a : args->aggregates) {
+        const bool counts =
+            a.how == frame::Aggregation::kCount || a.how == frame::Aggregation::kSize;
+        if (!counts && table->contains(a.column)) {
+          RequireNumeric(node, "aggregates", a.column, table->at(a.column),
+                         std::string(frame::AggregationName(a.how)));
+        }
+        out.columns[a.name] = counts ? integer : decimal;
+      }
+      return out;
+    }
+    if (const auto* args = std::get_if<SortArgs>(&node.args)) {
+      std::vector<std::string> keys;
+      for (const frame::SortKey& key : args->by) keys.push_back(key.column);
+      const Columns* table = AnalyticsInput(node, keys, "by", false);
+      return table == nullptr ? out : Value{ValueKind::kTable, *table};
+    }
+    if (std::holds_alternative<HeadArgs>(node.args)) {
+      const Columns* table = AnalyticsInput(node, {}, "", false);
+      return table == nullptr ? out : Value{ValueKind::kTable, *table};
+    }
+    if (const auto* args = std::get_if<ColumnsArgs>(&node.args)) {
+      const bool matrix = node.op != Op::kDistinct;
+      const Columns* table = AnalyticsInput(node, args->columns, "columns", matrix);
+      if (table == nullptr || !matrix)
+        return table == nullptr ? out : Value{ValueKind::kTable, *table};
+      out.columns["column"] = categorical;
+      for (const std::string& column : args->columns) out.columns[column] = decimal;
+      return out;
+    }
+    if (const auto* args = std::get_if<DescribeArgs>(&node.args)) {
+      if (AnalyticsInput(node, args->columns, "columns", true) == nullptr) return out;
+      out.columns["statistic"] = categorical;
+      for (const std::string& column : args->columns) out.columns[column] = decimal;
+      return out;
+    }
+    if (const auto* args = std::get_if<QuantileArgs>(&node.args)) {
+      if (AnalyticsInput(node, {args->column}, "column", true) == nullptr) return out;
+      out.columns["quantile"] = decimal;
+      out.columns[args->column] = decimal;
+      return out;
+    }
+    if (const auto* args = std::get_if<ValueCountsArgs>(&node.args)) {
+      const Columns* table = AnalyticsInput(node, {args->column}, "column", false);
+      if (table == nullptr) return out;
+      if (table->contains(args->column)) out.columns[args->column] = table->at(args->column);
+      out.columns["count"] = integer;
+      return out;
+    }
+    if (const auto* args = std::get_if<HistogramArgs>(&node.args)) {
+      if (AnalyticsInput(node, {args->column}, "column", true) == nullptr) return out;
+      out.columns = {{"lower", decimal}, {"upper", decimal}, {"count", integer}};
+      return out;
+    }
+    if (const auto* args = std::get_if<CrosstabArgs>(&node.args)) {
+      const Columns* table = AnalyticsInput(node, {args->index, args->columns}, "index", false);
+      if (table != nullptr && table->contains(args->index)) {
+        out.columns[args->index] = table->at(args->index);
+      }
+      return out;
+    }
+    return out;
+  }
+
   Value UnionOf(const Node& node) {
     Value out;
     const std::string* first = nullptr;
@@ -390,6 +486,8 @@ class Checker {
         return SelectOf(node, std::get<SelectArgs>(node.args));
       case Op::kAssign:
         return AssignOf(node, std::get<AssignArgs>(node.args));
+      default:
+        return AnalyticsOf(node);
     }
     return {};
   }
