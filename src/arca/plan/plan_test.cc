@@ -8,6 +8,7 @@
 
 #include "arca/base/bytes.h"
 #include "arca/plan/expression_json.h"
+#include "arca/plan/validate.h"
 
 namespace arca::plan {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 std::string ReadExample(const std::string& name) {
   Result<Bytes> bytes = ReadFileBytes(std::string(ARCA_PLAN_TESTDATA) + "/" + name);
@@ -289,6 +291,68 @@ TEST(PlanTest, RefusesBadTextBeforeReadingFields) {
               HasSubstr("duplicate member name \"version\""));
   EXPECT_THAT(Plan::Parse(std::string(kMaxPlanBytes + 1, ' ')).status().message(),
               HasSubstr("a plan is at most 1048576 bytes"));
+}
+
+TEST(PlanTest, AnalyticsOpsReadWriteAndValidate) {
+  const std::string document = R"({
+    "version": 1, "name": "Analytics",
+    "inputs": {"h": {"columns": ["age", "income", "site", "smoker"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "h", "columns": ["age", "income", "site", "smoker"]},
+      {"id": "g", "op": "groupby", "inputs": ["rows"], "keys": ["site", "age"],
+       "aggregates": [{"column": "income", "how": "mean", "name": "income_mean"},
+                      {"column": "income", "how": "size", "name": "n"}],
+       "domains": {"age": [30, 40]}, "min_group_size": 5},
+      {"id": "s", "op": "sort", "inputs": ["rows"], "by": [{"column": "income", "ascending": false}]},
+      {"id": "top", "op": "head", "inputs": ["s"], "n": 10},
+      {"id": "d", "op": "distinct", "inputs": ["rows"], "columns": ["site"]},
+      {"id": "desc", "op": "describe", "inputs": ["rows"], "columns": ["age", "income"]},
+      {"id": "q", "op": "quantile", "inputs": ["rows"], "column": "income", "q": [0.1, 0.9]},
+      {"id": "vc", "op": "value_counts", "inputs": ["rows"], "column": "site"},
+      {"id": "hist", "op": "histogram", "inputs": ["rows"], "column": "age", "edges": [0, 50, 100]},
+      {"id": "cov", "op": "cov", "inputs": ["rows"], "columns": ["age", "income"]},
+      {"id": "corr", "op": "corr", "inputs": ["rows"], "columns": ["age", "income"]},
+      {"id": "x", "op": "crosstab", "inputs": ["rows"], "index": "site", "columns": "smoker"}
+    ],
+    "outputs": [{"name": "g", "node": "g", "recipients": ["lab"]},
+                {"name": "top", "node": "top", "recipients": ["lab"]},
+                {"name": "d", "node": "d", "recipients": ["lab"]},
+                {"name": "desc", "node": "desc", "recipients": ["lab"]},
+                {"name": "q", "node": "q", "recipients": ["lab"]},
+                {"name": "vc", "node": "vc", "recipients": ["lab"]},
+                {"name": "hist", "node": "hist", "recipients": ["lab"]},
+                {"name": "cov", "node": "cov", "recipients": ["lab"]},
+                {"name": "corr", "node": "corr", "recipients": ["lab"]},
+                {"name": "x", "node": "x", "recipients": ["lab"]}],
+    "levels": ["rep3"]})";
+  Result<Plan> plan = Plan::Parse(document);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  // The normal form reads back as the same plan; lists whose order means something keep it.
+  Result<Plan> again = Plan::Parse(plan->ToJson().dump());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, *plan);
+  const auto& g = std::get<GroupByArgs>(plan->nodes[1].args);
+  EXPECT_THAT(g.keys, ElementsAre("site", "age"));
+  EXPECT_EQ(g.aggregates[1].how, frame::Aggregation::kSize);
+  EXPECT_EQ(std::get<DescribeArgs>(plan->nodes[5].args).percentiles,
+            (std::vector<double>{0.25, 0.5, 0.75}));
+  const Schemas schemas = {{"h",
+                            {{"age", ColumnType::kInteger},
+                             {"income", ColumnType::kDecimal},
+                             {"site", ColumnType::kCategorical},
+                             {"smoker", ColumnType::kBoolean}}}};
+  EXPECT_THAT(FindProblems(*plan, schemas), IsEmpty());
+
+  json bad = json::parse(document);
+  bad["nodes"][1]["aggregates"][0]["how"] = "median";
+  EXPECT_THAT(Plan::Parse(bad.dump()).status().message(),
+              HasSubstr("node 'g' (groupby): field 'aggregates[0].how': unknown aggregation "
+                        "'median' (known: count, size, sum, mean, min, max, var, std)"));
+  bad = json::parse(document);
+  bad["nodes"][9]["columns"] = {"age", "site"};
+  EXPECT_THAT(FindProblems(*Plan::Parse(bad.dump()), schemas),
+              ElementsAre(HasSubstr("node 'cov' (cov): field 'columns[1]': column 'site' is "
+                                    "categorical")));
 }
 
 TEST(ExpressionJsonTest, WritesWhatItReadsInTheNormalForm) {
