@@ -78,7 +78,7 @@ TEST_F(JobCommandTest, FetchWritesTheCsvAndPrintsTheOutputsAsJson) {
     const mpc::RingTensor part =
         mpc::RingTensor::FromSigned(mpc::Shape{1}, {party == 0 ? 5 << 17 : 0});
     const client::ResultFileHeader header{
-        job, party, mpc::ProtocolKind::kDealer2pc, {{"radius", {"mean"}, 1, 18}}};
+        job, party, mpc::ProtocolKind::kDealer2pc, {{"radius", {"mean"}, 1, 18, {}}}};
     coordinator_.Complete(job, "node-" + std::to_string(party),
                           client::WriteResultFile(header, {part}, key_.public_key).value());
   }

@@ -36,7 +36,7 @@ class JobFetchTest : public ::testing::Test {
           job_,
           party,
           mpc::ProtocolKind::kDealer2pc,
-          {{"radius", {"mean"}, 1, kFrac}, {"patients", {"count"}, 1, 0}}};
+          {{"radius", {"mean"}, 1, kFrac, {}}, {"patients", {"count"}, 1, 0, {}}}};
       files_.push_back(
           client::WriteResultFile(header, {mean_part, count_part}, key_.public_key).value());
     }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "arca/client/table_layout_json.h"
 #include "arca/crypto/hpke.h"
 #include "arca/mpc/result_shares.h"
 #include "arca/plan/canonical_json.h"
@@ -50,6 +51,10 @@ Status CheckHeader(const ResultFileHeader& h) {
     if (o.frac_bits < 0 || o.frac_bits > 62) {
       return Malformed(fmt::format("output '{}': 'frac_bits' must be 0..62", o.name));
     }
+    if (o.table && (o.table->Elements() != o.count || !o.labels.empty())) {
+      return Malformed(fmt::format("output '{}': its table's layout does not hold {} elements",
+                                   o.name, o.count));
+    }
     if (!o.labels.empty() && static_cast<int64_t>(o.labels.size()) != o.count) {
       return Malformed(
           fmt::format("output '{}': {} labels for {} values", o.name, o.labels.size(), o.count));
@@ -69,8 +74,10 @@ Status CheckHeader(const ResultFileHeader& h) {
 json HeaderJson(const ResultFileHeader& h) {
   json outputs = json::array();
   for (const ResultOutputInfo& o : h.outputs) {
-    outputs.push_back(
-        {{"name", o.name}, {"labels", o.labels}, {"count", o.count}, {"frac_bits", o.frac_bits}});
+    json output = {
+        {"name", o.name}, {"labels", o.labels}, {"count", o.count}, {"frac_bits", o.frac_bits}};
+    if (o.table) output["table"] = TableLayoutToJson(*o.table);
+    outputs.push_back(std::move(output));
   }
   return {{"job", h.job},
           {"party", h.party},
@@ -102,7 +109,7 @@ Status OnlyKeys(const json& object, std::initializer_list<std::string_view> keys
 }
 
 Result<ResultOutputInfo> ParseOutput(const json& node) {
-  ARCA_RETURN_IF_ERROR(OnlyKeys(node, {"name", "labels", "count", "frac_bits"}));
+  ARCA_RETURN_IF_ERROR(OnlyKeys(node, {"name", "labels", "count", "frac_bits", "table"}));
   ResultOutputInfo o;
   ARCA_ASSIGN_OR_RETURN(o.name, Get<std::string>(node, "name"));
   ARCA_ASSIGN_OR_RETURN(o.count, Get<int64_t>(node, "count"));
@@ -117,6 +124,9 @@ Result<ResultOutputInfo> ParseOutput(const json& node) {
   for (const json& label : *labels) {
     if (!label.is_string()) return Malformed("'labels' must be a list of strings");
     o.labels.push_back(label.get<std::string>());
+  }
+  if (const auto table = node.find("table"); table != node.end()) {
+    ARCA_ASSIGN_OR_RETURN(o.table, TableLayoutFromJson(*table));
   }
   return o;
 }
@@ -295,6 +305,11 @@ Result<std::vector<NamedOutput>> CombineResultFiles(const std::vector<Bytes>& fi
     ARCA_ASSIGN_OR_RETURN(const mpc::RingTensor value, mpc::Combine(first.protocol, parts));
     NamedOutput out;
     out.name = info.name;
+    if (info.table) {
+      ARCA_ASSIGN_OR_RETURN(out.table, frame::Unflatten(*info.table, value));
+      outputs.push_back(std::move(out));
+      continue;
+    }
     out.labels = info.labels;
     const double scale = std::ldexp(1.0, -info.frac_bits);
     for (int64_t k = 0; k < value.numel(); ++k) {
@@ -306,9 +321,36 @@ Result<std::vector<NamedOutput>> CombineResultFiles(const std::vector<Bytes>& fi
   return outputs;
 }
 
+// A released table's valid rows as "name,column[row],value" lines, then its notices.
+std::string TableCsvLines(const std::string& name, const frame::PlainTable& table) {
+  std::string csv;
+  for (int64_t r = 0; r < table.rows(); ++r) {
+    if (!table.valid[static_cast<size_t>(r)]) continue;
+    for (const frame::PlainColumn& column : table.columns) {
+      const auto row = static_cast<size_t>(r);
+      std::string value;
+      if (column.present.empty() || column.present[row]) {
+        value = column.spec.type == frame::ColumnType::kCategorical
+                    ? column.spec.categories.at(static_cast<size_t>(column.values[row]))
+                    : fmt::format("{}", column.values[row]);
+      }
+      csv += fmt::format("{},{},{}\r\n", CsvField(name),
+                         CsvField(fmt::format("{}[{}]", column.spec.name, r)), CsvField(value));
+    }
+  }
+  for (const auto& [what, count] : table.notices) {
+    csv += fmt::format("{},{},{}\r\n", CsvField(name), CsvField("notice:" + what), count);
+  }
+  return csv;
+}
+
 std::string ResultCsv(const std::vector<NamedOutput>& outputs) {
   std::string csv = "name,label,value\r\n";
   for (const NamedOutput& o : outputs) {
+    if (o.table) {
+      csv += TableCsvLines(o.name, *o.table);
+      continue;
+    }
     for (size_t k = 0; k < o.values.size(); ++k) {
       csv += fmt::format("{},{},{}\r\n", CsvField(o.name), CsvField(o.labels[k]), o.values[k]);
     }

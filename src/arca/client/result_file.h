@@ -18,12 +18,15 @@
 #define ARCA_CLIENT_RESULT_FILE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "arca/base/bytes.h"
 #include "arca/base/status.h"
+#include "arca/frame/plain_table.h"
+#include "arca/frame/released_table.h"
 #include "arca/mpc/ring_tensor.h"
 #include "arca/mpc/runner.h"
 
@@ -39,6 +42,8 @@ struct ResultOutputInfo {
   std::vector<std::string> labels;
   int64_t count = 0;
   int frac_bits = 0;
+  // A released table: how its `count` elements read back (table_layout_json.h); labels empty.
+  std::optional<frame::TableLayout> table;
 
   friend bool operator==(const ResultOutputInfo&, const ResultOutputInfo&) = default;
 };
@@ -76,6 +81,7 @@ struct NamedOutput {
   std::string name;
   std::vector<std::string> labels;  // one per value; "0", "1", ... where the file had none
   std::vector<double> values;
+  std::optional<frame::PlainTable> table;  // a released table instead of labelled values
 };
 
 // Opens every node's file, checks that they are the parts of one result (same job, protocol
@@ -84,7 +90,9 @@ Result<std::vector<NamedOutput>> CombineResultFiles(const std::vector<Bytes>& fi
                                                     ByteView consumer_private_key);
 
 // "name,label,value" and one row per value (RFC 4180 quoting where needed; values in the
-// shortest form that reads back as the same double).
+// shortest form that reads back as the same double). A table's valid rows are written one
+// value per cell, labelled "column[row]" (a category as its name, a null as an empty value),
+// then its notices as "notice:<what>".
 std::string ResultCsv(const std::vector<NamedOutput>& outputs);
 
 }  // namespace arca::client

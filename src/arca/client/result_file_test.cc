@@ -60,9 +60,9 @@ class ResultFileTest : public ::testing::TestWithParam<ProtocolKind> {
       ResultFileHeader header{job,
                               senders[i],
                               kind,
-                              {{"mean_age", {"mean"}, 1, kFrac},
-                               {"hypertensive, count", {"patients"}, 1, 0},
-                               {"risk", {}, 5, kFrac}}};
+                              {{"mean_age", {"mean"}, 1, kFrac, {}},
+                               {"hypertensive, count", {"patients"}, 1, 0, {}},
+                               {"risk", {}, 5, kFrac, {}}}};
       Result<Bytes> file = WriteResultFile(
           header, {mean_parts[i], count_parts[i], prediction_parts[i]}, key_.public_key);
       EXPECT_TRUE(file.ok()) << file.status().ToString();
@@ -124,6 +124,50 @@ TEST_P(ResultFileTest, MixedUpFilesAreRefused) {
   EXPECT_EQ(CombineResultFiles(files, stranger.private_key).status().code(), StatusCode::kDataLoss);
 }
 
+TEST_P(ResultFileTest, AReleasedTableReadsBackByItsLayout) {
+  const ProtocolKind kind = GetParam();
+  // Two rows, the second invalid (released as zeros): site (categorical), mean (decimal,
+  // nullable), then the validity and one notice.
+  frame::TableLayout layout{2, kFrac, {}, {"groups suppressed (fewer than 5 rows)"}};
+  layout.columns.push_back({{"site", frame::ColumnType::kCategorical, {"north", "south"}}, false});
+  layout.columns.push_back({{"mean", frame::ColumnType::kDecimal, {}}, true});
+  ASSERT_EQ(layout.Elements(), 9);
+  const RingTensor flat =
+      RingTensor::FromSigned(Shape{9}, {1, 0, std::llround(2.5 * (1 << kFrac)), 0, 1, 0, 1, 0, 3});
+  const std::vector<RingTensor> parts = SplitParts(kind, flat, 4);
+  std::vector<Bytes> files;
+  const std::vector<int> senders = mpc::ResultParties(kind);
+  for (size_t i = 0; i < senders.size(); ++i) {
+    ResultOutputInfo info{"by_site", {}, 9, kFrac, layout};
+    Result<Bytes> file =
+        WriteResultFile({7, senders[i], kind, {info}}, {parts[i]}, key_.public_key);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    files.push_back(*std::move(file));
+  }
+  Result<std::vector<NamedOutput>> outputs = CombineResultFiles(files, key_.private_key);
+  ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+  ASSERT_TRUE(outputs->at(0).table.has_value());
+  const frame::PlainTable& table = *outputs->at(0).table;
+  EXPECT_EQ(table.valid, (std::vector<bool>{true, false}));
+  EXPECT_EQ(table.columns[0].values[0], 1);
+  EXPECT_EQ(table.columns[1].values[0], 2.5);
+  EXPECT_EQ(table.columns[1].present, (std::vector<bool>{true, false}));
+  EXPECT_EQ(table.notices.at(0).second, 3);
+  EXPECT_EQ(ResultCsv(*outputs),
+            "name,label,value\r\nby_site,site[0],south\r\nby_site,mean[0],2.5\r\n"
+            "by_site,notice:groups suppressed (fewer than 5 rows),3\r\n");
+}
+
+TEST(ResultFileHeaderTest, ATableLayoutMustHoldTheOutputsElements) {
+  ResultFileHeader header{1, 0, ProtocolKind::kDealer2pc, {{"t", {}, 4, kFrac, {}}}};
+  header.outputs[0].table =
+      frame::TableLayout{2, kFrac, {{{"x", frame::ColumnType::kDecimal, {}}, false}}, {}};
+  EXPECT_TRUE(header.Serialize().ok());
+  header.outputs[0].count = 5;
+  EXPECT_THAT(header.Serialize().status().message(),
+              HasSubstr("its table's layout does not hold 5 elements"));
+}
+
 INSTANTIATE_TEST_SUITE_P(AllProtocols, ResultFileTest,
                          ::testing::Values(ProtocolKind::kPlaintext, ProtocolKind::kDealer2pc,
                                            ProtocolKind::kRep3),
@@ -131,14 +175,14 @@ INSTANTIATE_TEST_SUITE_P(AllProtocols, ResultFileTest,
 
 TEST(ResultFileHeaderTest, HeadersAreChecked) {
   size_t size = 0;
-  ResultFileHeader header{1, 2, ProtocolKind::kDealer2pc, {{"x", {}, 1, 0}}};
+  ResultFileHeader header{1, 2, ProtocolKind::kDealer2pc, {{"x", {}, 1, 0, {}}}};
   EXPECT_THAT(header.Serialize().status().message(), HasSubstr("party 2 sends no result"));
   header.party = 0;
-  header.outputs.push_back({"x", {}, 1, 0});
+  header.outputs.push_back({"x", {}, 1, 0, {}});
   EXPECT_THAT(header.Serialize().status().message(), HasSubstr("appears twice"));
-  header.outputs[1] = {"y", {"a"}, 2, 0};
+  header.outputs[1] = {"y", {"a"}, 2, 0, {}};
   EXPECT_THAT(header.Serialize().status().message(), HasSubstr("1 labels for 2 values"));
-  header.outputs[1] = {"y", {}, 2, 63};
+  header.outputs[1] = {"y", {}, 2, 63, {}};
   EXPECT_THAT(header.Serialize().status().message(), HasSubstr("'frac_bits' must be 0..62"));
   header.outputs[1].frac_bits = 0;
   const Bytes bytes = *header.Serialize();

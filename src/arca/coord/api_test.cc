@@ -272,7 +272,7 @@ TEST_F(ApiTest, AJobRunsFromApprovalToFetchedResult) {
   const Reply invalid = Send(Signed("lab", "POST", "/v1/plans",
                                     R"({"version": 1, "name": "x", "inputs": {"d": {"columns":
       ["c"]}}, "nodes": [{"id": "n", "op": "column", "dataset": "d", "columns": ["c"]}],
-      "outputs": [{"name": "o", "node": "n", "recipients": ["insurer"]}], "levels": ["tee"]})"));
+      "outputs": [{"name": "o", "node": "m", "recipients": ["insurer"]}], "levels": ["tee"]})"));
   EXPECT_EQ(invalid.status, 400);
   EXPECT_FALSE(invalid.body["problems"].empty());
 

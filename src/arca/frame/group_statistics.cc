@@ -14,10 +14,6 @@ using mpc::RingTensor;
 using mpc::Shape;
 using mpc::Shared;
 
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
-}
-
 // Row i of a rank-2 tensor as a rank-1 tensor.
 Result<Shared> RowOf(mpc::Protocol& p, const Shared& rows, int64_t i) {
   ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(rows, i, i + 1));

@@ -13,10 +13,6 @@ using mpc::RingTensor;
 using mpc::Shape;
 using mpc::Shared;
 
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
-}
-
 }  // namespace
 
 Result<Table> Moments(fxp::FixedPoint& fp, const Table& table,

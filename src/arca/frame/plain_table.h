@@ -23,6 +23,7 @@ struct ColumnSpec {
   std::string name;
   ColumnType type = ColumnType::kDecimal;
   std::vector<std::string> categories;
+  bool operator==(const ColumnSpec&) const = default;
 };
 struct TableSchema {
   int64_t rows = 0;

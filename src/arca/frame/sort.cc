@@ -18,10 +18,6 @@ using mpc::Shared;
 // Rows x categories of one batch of equalities in CategoryRanks.
 constexpr int64_t kRankBatchElements = int64_t{1} << 22;
 
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
-}
-
 // 0, 1, ..., n - 1 as public shares: the index component.
 Shared RowIndex(mpc::Protocol& p, int64_t n) {
   RingTensor index(Shape{n});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "arca/frame/table.h"
 #include "arca/mpc/ops.h"
 
 namespace arca::frame {
@@ -23,11 +24,6 @@ Result<Split> SplitAt(mpc::Protocol& p, const Shared& x, int bits) {
   ARCA_ASSIGN_OR_RETURN(Shared shifted, p.MulPublic(hi, PowerOfTwo(bits)));
   ARCA_ASSIGN_OR_RETURN(Shared lo, p.Sub(x, shifted));
   return Split{std::move(hi), std::move(lo)};
-}
-
-// x as one row [1, numel].
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
 }
 
 Result<Shared> Row(mpc::Protocol& p, const Shared& rows, int64_t i) {

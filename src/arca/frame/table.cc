@@ -61,6 +61,10 @@ Table AllValid(mpc::Protocol& p, int64_t rows, std::vector<Column> columns) {
   return table;
 }
 
+Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x) {
+  return p.Reshape(x, mpc::Shape{1, x.numel()});
+}
+
 Result<mpc::Shared> Narrow(mpc::Protocol& p, const Table& table, const mpc::Shared& rows) {
   if (table.all_valid) return rows;
   return p.Mul(table.valid, rows);

@@ -69,6 +69,10 @@ struct Table {
 // A table of `columns` whose rows are all valid.
 Table AllValid(mpc::Protocol& p, int64_t rows, std::vector<Column> columns);
 
+// x, of any shape, as one row [1, x.numel()]: how columns are stacked into one matrix so that
+// one protocol call serves them all. Local.
+Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x);
+
 // The table's validity and `rows` (0/1 per row): one product, or `rows` itself when every row
 // is valid.
 Result<mpc::Shared> Narrow(mpc::Protocol& p, const Table& table, const mpc::Shared& rows);

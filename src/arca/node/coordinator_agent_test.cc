@@ -218,6 +218,51 @@ TEST_F(PlatformTest, AnApprovedPlanRunsAtEveryLevelAndTheConsumerGetsThePlaintex
   }
 }
 
+// A plan that releases a table: the consumer reads the rows back by the table's layout.
+TEST_F(PlatformTest, AReleasedTableReachesTheConsumerAsRows) {
+  const Result<json> plan = Client("lab", lab_)->SubmitPlan(R"({
+    "version": 1, "name": "The three highest incomes",
+    "inputs": {"clinic": {"columns": ["age", "income"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "clinic", "columns": ["age", "income"]},
+      {"id": "sorted", "op": "sort", "inputs": ["rows"],
+       "by": [{"column": "income", "ascending": false}]},
+      {"id": "top", "op": "head", "inputs": ["sorted"], "n": 3}],
+    "outputs": [{"name": "top", "node": "top", "recipients": ["insurer"]}],
+    "levels": ["dealer2pc"]})");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  Upload("dealer2pc", 1);
+  ASSERT_TRUE(Client("clinic", owner_)
+                  ->GrantApproval({.plan_hash = plan->at("hash"),
+                                   .dataset = "clinic",
+                                   .consumers = {"insurer"},
+                                   .levels = {"dealer2pc"}})
+                  .ok());
+  const Result<json> job = Client("insurer", consumer_)
+                               ->CreateJob({.plan_hash = plan->at("hash"),
+                                            .level = "dealer2pc",
+                                            .result_key = Bytes(result_key_.public_key.begin(),
+                                                                result_key_.public_key.end())});
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  const json done = Await(job->at("id"));
+  ASSERT_EQ(done.at("status"), "succeeded") << done.dump();
+  const std::vector<client::NamedOutput> outputs = Fetch(job->at("id"));
+  ASSERT_EQ(outputs.size(), 1u);
+  ASSERT_TRUE(outputs[0].table.has_value());
+  const frame::PlainTable& top = *outputs[0].table;
+  std::vector<std::pair<double, double>> rows;  // (income, age), highest income first
+  for (int i = 0; i < kRows; ++i) rows.emplace_back(testing::IncomeOfRow(i), testing::AgeOfRow(i));
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  ASSERT_EQ(top.rows(), 3);
+  ASSERT_EQ(top.columns.size(), 2u);
+  for (size_t r = 0; r < 3; ++r) {
+    EXPECT_TRUE(top.valid[r]);
+    EXPECT_EQ(top.columns[0].values[r], rows[r].second) << r;  // age
+    EXPECT_NEAR(top.columns[1].values[r], rows[r].first, 1e-5) << r;
+  }
+}
+
 // A model trained on the clinic's rows and kept on the nodes (`store_as`) scores the
 // consumer's own rows in a later job; the weights reach nobody in the clear but the consumer
 // to whom the training plan released them too, for the test's comparison.

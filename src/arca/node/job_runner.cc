@@ -571,7 +571,7 @@ Result<JobResult> JobRunner::Run(const JobAssignment& a, const JobProgram& progr
         part = std::move(flat);
       }
       parts.push_back(std::move(part));
-      declared.push_back({o.name, o.labels, o.value.numel(), o.frac_bits});
+      declared.push_back({o.name, o.labels, o.value.numel(), o.frac_bits, o.table});
       privacy.push_back({o.name, o.epsilon, o.delta});
     }
     return OkStatus();

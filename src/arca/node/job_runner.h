@@ -36,6 +36,7 @@
 #include "arca/client/dataset_schema.h"
 #include "arca/client/upload.h"
 #include "arca/crypto/x25519.h"
+#include "arca/frame/released_table.h"
 #include "arca/mpc/protocol.h"
 #include "arca/mpc/runner.h"
 #include "arca/net/network.h"
@@ -134,6 +135,7 @@ struct JobOutput {
   mpc::Shared value;                // any shape; read in row-major order
   double epsilon = 0;               // the privacy budget the output spent
   double delta = 0;
+  std::optional<frame::TableLayout> table;  // a released table's layout; labels empty
 };
 
 // A model the job keeps secret-shared on the nodes (a train node's `store_as`), for later

@@ -45,8 +45,8 @@ Result<JobOutputs> SumAndMean(mpc::Protocol& p, const LoadedInputs& inputs,
   ARCA_ASSIGN_OR_RETURN(mpc::Shared mean, p.Truncate(scaled, kBits));
   progress(1.0);
   JobOutputs out;
-  out.outputs.push_back({"age_sum", {"sum"}, 0, std::move(age_sum), 0, 0});
-  out.outputs.push_back({"income_mean", {"mean"}, in.frac_bits, std::move(mean), 0.5, 1e-6});
+  out.outputs.push_back({"age_sum", {"sum"}, 0, std::move(age_sum), 0, 0, {}});
+  out.outputs.push_back({"income_mean", {"mean"}, in.frac_bits, std::move(mean), 0.5, 1e-6, {}});
   return out;
 }
 

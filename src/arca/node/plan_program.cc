@@ -133,6 +133,7 @@ JobProgram PlanProgram(const JobAssignment& assignment) {
       out.labels = std::move(value.labels);
       out.frac_bits = value.frac_bits;
       out.value = std::move(value.values);
+      out.table = std::move(value.table);
       out.epsilon = value.epsilon_spent.value_or(0);
       outputs.outputs.push_back(std::move(out));
     }

@@ -34,9 +34,7 @@ Result<Shared> ColumnMax(mpc::Protocol& p, Shared rows) {
   return rows;
 }
 
-Result<Shared> AsRow(mpc::Protocol& p, const Shared& x) {
-  return p.Reshape(x, Shape{1, x.numel()});
-}
+using frame::AsRow;
 
 // Element i of a rank-1 tensor, as a rank-0 tensor.
 Result<Shared> Element(mpc::Protocol& p, const Shared& x, int64_t i) {
