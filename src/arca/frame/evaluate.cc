@@ -392,13 +392,13 @@ class Evaluator {
           } else {
             ARCA_ASSIGN_OR_RETURN(encoded, EncodeConstant(c));
           }
-          leaf.differences.push_back(Shared{});
-          ARCA_ASSIGN_OR_RETURN(leaf.differences.back(),
+          ARCA_ASSIGN_OR_RETURN(Shared difference,
                                 p_.AddPublic(left.values, RingTensor::Scalar(0 - encoded)));
+          leaf.differences.push_back(std::move(difference));
         }
       } else {
-        leaf.differences.push_back(Shared{});
-        ARCA_ASSIGN_OR_RETURN(leaf.differences.back(), p_.Sub(left.values, right.values));
+        ARCA_ASSIGN_OR_RETURN(Shared difference, p_.Sub(left.values, right.values));
+        leaf.differences.push_back(std::move(difference));
       }
       ARCA_RETURN_IF_ERROR(Orient(e.op, leaf));
       return leaf;
@@ -429,10 +429,10 @@ class Evaluator {
     leaf.equality = true;
     leaf.has_nulls = value.has_nulls;
     leaf.present = value.present;
-    leaf.differences.push_back(Shared{});
     ARCA_ASSIGN_OR_RETURN(
-        leaf.differences.back(),
+        Shared difference,
         p_.AddPublic(value.values, RingTensor::Scalar(0 - (uint64_t{1} << fp_.frac_bits()))));
+    leaf.differences.push_back(std::move(difference));
     return leaf;
   }
 

@@ -251,6 +251,7 @@ TEST_F(PlatformTest, AReleasedTableReachesTheConsumerAsRows) {
   ASSERT_TRUE(outputs[0].table.has_value());
   const frame::PlainTable& top = *outputs[0].table;
   std::vector<std::pair<double, double>> rows;  // (income, age), highest income first
+  rows.reserve(kRows);
   for (int i = 0; i < kRows; ++i) rows.emplace_back(testing::IncomeOfRow(i), testing::AgeOfRow(i));
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

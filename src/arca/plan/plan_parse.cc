@@ -159,7 +159,7 @@ Result<NodeArgs> ParseAssign(const json& node, const Where& where) {
   const auto list = node.find("columns");
   if (list == node.end() || !list->is_array() || list->empty() || list->size() > kMaxColumns) {
     return where.Error("columns", "must be a list of 1 to " + std::to_string(kMaxColumns) +
-                                      " new columns, each {\"name\", \"value\"}");
+                                      R"( new columns, each {"name", "value"})");
   }
   AssignArgs args;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -207,7 +207,7 @@ Result<std::vector<frame::Aggregate>> ParseAggregates(const json& node, const Wh
   const auto list = node.find("aggregates");
   if (list == node.end() || !list->is_array() || list->empty() || list->size() > kMaxColumns) {
     return where.Error("aggregates", fmt::format("must be a list of 1 to {} aggregates, each "
-                                                 "{{\"column\", \"how\", \"name\"}}",
+                                                 R"({{"column", "how", "name"}})",
                                                  kMaxColumns));
   }
   std::vector<frame::Aggregate> out;
@@ -255,7 +255,7 @@ Result<NodeArgs> ParseSort(const json& node, const Where& where) {
   ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "by"}));
   const auto by = node.find("by");
   if (by == node.end() || !by->is_array() || by->empty() || by->size() > kMaxColumns) {
-    return where.Error("by", "must be a list of 1 or more {\"column\", \"ascending\"}");
+    return where.Error("by", R"(must be a list of 1 or more {"column", "ascending"})");
   }
   SortArgs args;
   for (size_t i = 0; i < by->size(); ++i) {

@@ -288,33 +288,37 @@ class Checker {
     return table;
   }
 
+  Value GroupByOf(const Node& node, const GroupByArgs& args) {
+    const auto decimal = std::optional<ColumnType>(ColumnType::kDecimal);
+    const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
+    Value out;
+    std::vector<std::string> read = args.keys;
+    for (const frame::Aggregate& a : args.aggregates) {
+      if (a.how != frame::Aggregation::kSize) read.push_back(a.column);
+    }
+    const Columns* table = AnalyticsInput(node, read, "keys", false);
+    if (table == nullptr) return out;
+    for (const std::string& key : args.keys) {
+      if (table->contains(key)) out.columns[key] = table->at(key);
+    }
+    for (const frame::Aggregate& a : args.aggregates) {
+      const bool counts = a.how == frame::Aggregation::kCount || a.how == frame::Aggregation::kSize;
+      if (!counts && table->contains(a.column)) {
+        RequireNumeric(node, "aggregates", a.column, table->at(a.column),
+                       std::string(frame::AggregationName(a.how)));
+      }
+      out.columns[a.name] = counts ? integer : decimal;
+    }
+    return out;
+  }
+
   // What an analytics op produces: its columns, with their types where they are known.
   Value AnalyticsOf(const Node& node) {
     const auto decimal = std::optional<ColumnType>(ColumnType::kDecimal);
     const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
     const auto categorical = std::optional<ColumnType>(ColumnType::kCategorical);
     Value out;
-    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) {
-      std::vector<std::string> read = args->keys;
-      for (const frame::Aggregate& a : args->aggregates) {
-        if (a.how != frame::Aggregation::kSize) read.push_back(a.column);
-      }
-      const Columns* table = AnalyticsInput(node, read, "keys", false);
-      if (table == nullptr) return out;
-      for (const std::string& key : args->keys) {
-        if (table->contains(key)) out.columns[key] = table->at(key);
-      }
-      for (const frame::Aggregate& a : args->aggregates) {
-        const bool counts =
-            a.how == frame::Aggregation::kCount || a.how == frame::Aggregation::kSize;
-        if (!counts && table->contains(a.column)) {
-          RequireNumeric(node, "aggregates", a.column, table->at(a.column),
-                         std::string(frame::AggregationName(a.how)));
-        }
-        out.columns[a.name] = counts ? integer : decimal;
-      }
-      return out;
-    }
+    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) return GroupByOf(node, *args);
     if (const auto* args = std::get_if<SortArgs>(&node.args)) {
       std::vector<std::string> keys;
       for (const frame::SortKey& key : args->by) keys.push_back(key.column);
