@@ -68,7 +68,7 @@ void RoundTrip(ByteView input) {
     part.data()[i] = v;
   }
   const ResultFileHeader header{
-      7, 1, mpc::ProtocolKind::kRep3, {{"out", {}, count, input[0] % 63}}};
+      7, 1, mpc::ProtocolKind::kRep3, {{"out", {}, count, input[0] % 63, {}}}};
   const Result<Bytes> file = WriteResultFile(header, {part}, ConsumerKey().public_key);
   Require(file.ok(), "a valid result file can be written");
   const Result<OpenedResultFile> opened = OpenResultFile(*file, ConsumerKey().private_key);
