@@ -37,22 +37,7 @@ Result<Shared> Columns(mpc::Protocol& p, const std::vector<Shared>& columns) {
   return p.Transpose(rows);
 }
 
-// The largest element of each column of `rows` ([n, k], n >= 1), as [1, k]: pairs of rows
-// meet level by level, an odd one waits.
-Result<Shared> ColumnMax(mpc::Protocol& p, Shared rows) {
-  while (rows.shape().dim(0) > 1) {
-    const int64_t n = rows.shape().dim(0), half = n / 2;
-    ARCA_ASSIGN_OR_RETURN(Shared a, p.SliceRows(rows, 0, half));
-    ARCA_ASSIGN_OR_RETURN(Shared b, p.SliceRows(rows, half, 2 * half));
-    ARCA_ASSIGN_OR_RETURN(Shared winners, mpc::Max(p, a, b));
-    if (n % 2 == 1) {
-      ARCA_ASSIGN_OR_RETURN(Shared odd, p.SliceRows(rows, n - 1, n));
-      ARCA_ASSIGN_OR_RETURN(winners, p.ConcatRows({winners, odd}));
-    }
-    rows = std::move(winners);
-  }
-  return rows;
-}
+using mpc::ColumnMax;
 
 // H·x over the batch's rows ([B, k] -> [G, k]); all rows of the single group without H.
 Result<Shared> GroupSums(mpc::Protocol& p, const std::optional<Shared>& h, const Shared& x) {

@@ -73,6 +73,21 @@ Result<Shared> Tournament(Protocol& p, const Shared& x, bool largest) {
 Result<Shared> ReduceMax(Protocol& p, const Shared& x) { return Tournament(p, x, true); }
 Result<Shared> ReduceMin(Protocol& p, const Shared& x) { return Tournament(p, x, false); }
 
+Result<Shared> ColumnMax(Protocol& p, Shared rows) {
+  while (rows.shape().dim(0) > 1) {
+    const int64_t n = rows.shape().dim(0), half = n / 2;
+    ARCA_ASSIGN_OR_RETURN(Shared a, p.SliceRows(rows, 0, half));
+    ARCA_ASSIGN_OR_RETURN(Shared b, p.SliceRows(rows, half, 2 * half));
+    ARCA_ASSIGN_OR_RETURN(Shared winners, Max(p, a, b));
+    if (n % 2 == 1) {
+      ARCA_ASSIGN_OR_RETURN(Shared odd, p.SliceRows(rows, n - 1, n));
+      ARCA_ASSIGN_OR_RETURN(winners, p.ConcatRows({winners, odd}));
+    }
+    rows = std::move(winners);
+  }
+  return rows;
+}
+
 Result<Shared> Abs(Protocol& p, const Shared& x) {
   // x·(1 - 2·[x < 0]).
   ARCA_ASSIGN_OR_RETURN(Shared negative, IsNegative(p, x));

@@ -25,6 +25,11 @@ Result<Shared> Min(Protocol& p, const Shared& a, const Shared& b);
 Result<Shared> ReduceMax(Protocol& p, const Shared& x);
 Result<Shared> ReduceMin(Protocol& p, const Shared& x);
 
+// The largest element of each column of `rows` ([n, k], n >= 1), as [1, k]: pairs of rows meet
+// level by level (an odd one waits), ceil(log2 n) levels of one comparison batch and one
+// product.
+Result<Shared> ColumnMax(Protocol& p, Shared rows);
+
 // |x| and max(x, 0).
 Result<Shared> Abs(Protocol& p, const Shared& x);
 Result<Shared> Relu(Protocol& p, const Shared& x);
