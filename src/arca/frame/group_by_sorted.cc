@@ -41,7 +41,6 @@
 #include "arca/frame/distinct.h"
 #include "arca/frame/divide_by_count.h"
 #include "arca/frame/group_by.h"
-#include "arca/frame/row_gather.h"
 #include "arca/frame/segmented_scan.h"
 #include "arca/frame/sort.h"
 
@@ -342,10 +341,10 @@ Result<std::vector<Shared>> CarryMeansBack(Groups& g, const std::vector<Shared>&
   std::vector<int64_t> reversed(static_cast<size_t>(g.n));
   std::iota(reversed.rbegin(), reversed.rend(), int64_t{0});
   ARCA_ASSIGN_OR_RETURN(Shared matrix, Stack(p, means, g.n));
-  ARCA_ASSIGN_OR_RETURN(matrix, GatherRows(matrix, reversed));
-  ARCA_ASSIGN_OR_RETURN(Shared reversed_ends, GatherRows(g.ends, reversed));
+  ARCA_ASSIGN_OR_RETURN(matrix, p.GatherRows(matrix, reversed));
+  ARCA_ASSIGN_OR_RETURN(Shared reversed_ends, p.GatherRows(g.ends, reversed));
   ARCA_ASSIGN_OR_RETURN(matrix, SegmentedScan(p, reversed_ends, matrix, ScanOp::kFirst));
-  ARCA_ASSIGN_OR_RETURN(matrix, GatherRows(matrix, reversed));
+  ARCA_ASSIGN_OR_RETURN(matrix, p.GatherRows(matrix, reversed));
   return Split(p, matrix);
 }
 

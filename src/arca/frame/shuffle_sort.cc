@@ -7,8 +7,6 @@
 #include <span>
 #include <utility>
 
-#include "arca/frame/row_gather.h"
-
 namespace arca::frame {
 namespace {
 
@@ -43,14 +41,14 @@ Result<Shared> CombineLexicographic(mpc::Protocol& p, Shared lt, Shared eq) {
     const std::vector<int64_t> evens = Strided(0, pairs), odds = Strided(1, pairs);
     const std::span<const int64_t> eq_evens(evens.data(), static_cast<size_t>(eq_pairs));
     const std::span<const int64_t> eq_odds(odds.data(), static_cast<size_t>(eq_pairs));
-    ARCA_ASSIGN_OR_RETURN(Shared eq_first, GatherRows(eq, evens));
-    ARCA_ASSIGN_OR_RETURN(Shared eq_first_inner, GatherRows(eq, eq_evens));
-    ARCA_ASSIGN_OR_RETURN(Shared lt_second, GatherRows(lt, odds));
-    ARCA_ASSIGN_OR_RETURN(Shared eq_second, GatherRows(eq, eq_odds));
+    ARCA_ASSIGN_OR_RETURN(Shared eq_first, p.GatherRows(eq, evens));
+    ARCA_ASSIGN_OR_RETURN(Shared eq_first_inner, p.GatherRows(eq, eq_evens));
+    ARCA_ASSIGN_OR_RETURN(Shared lt_second, p.GatherRows(lt, odds));
+    ARCA_ASSIGN_OR_RETURN(Shared eq_second, p.GatherRows(eq, eq_odds));
     ARCA_ASSIGN_OR_RETURN(Shared left, p.ConcatRows({eq_first, eq_first_inner}));
     ARCA_ASSIGN_OR_RETURN(Shared right, p.ConcatRows({lt_second, eq_second}));
     ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(left, right));
-    ARCA_ASSIGN_OR_RETURN(Shared lt_first, GatherRows(lt, evens));
+    ARCA_ASSIGN_OR_RETURN(Shared lt_first, p.GatherRows(lt, evens));
     ARCA_ASSIGN_OR_RETURN(Shared carried, p.SliceRows(products, 0, pairs));
     ARCA_ASSIGN_OR_RETURN(Shared merged, p.Add(lt_first, carried));
     if (c % 2 == 1) {
@@ -69,8 +67,8 @@ Result<std::vector<uint8_t>> LessThanPivots(mpc::Protocol& p, const Shared& keys
                                             std::span<const int64_t> pivots) {
   const int64_t m = keys.shape().dim(1);
   const auto len = static_cast<int64_t>(elements.size());
-  ARCA_ASSIGN_OR_RETURN(Shared element_keys, GatherRows(keys, elements));
-  ARCA_ASSIGN_OR_RETURN(Shared pivot_keys, GatherRows(keys, pivots));
+  ARCA_ASSIGN_OR_RETURN(Shared element_keys, p.GatherRows(keys, elements));
+  ARCA_ASSIGN_OR_RETURN(Shared pivot_keys, p.GatherRows(keys, pivots));
   ARCA_ASSIGN_OR_RETURN(Shared differences, p.Sub(element_keys, pivot_keys));
   ARCA_ASSIGN_OR_RETURN(differences, p.Transpose(differences));  // [m, len]
   // [d < 0] and, for the leading components, [d == 0] = [d < 1] - [d < 0] (keys are ring
@@ -171,7 +169,7 @@ Result<Shared> ShuffleSortRows(mpc::Protocol& p, const Shared& matrix, int64_t k
     if (transcript != nullptr) transcript->passes.push_back(std::move(less));
   }
   if (transcript != nullptr) transcript->order = order;
-  return GatherRows(shuffled, order);
+  return p.GatherRows(shuffled, order);
 }
 
 }  // namespace arca::frame

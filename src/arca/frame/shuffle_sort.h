@@ -7,7 +7,7 @@
 // every unsorted segment, compares each of its elements with the segment's first element (its
 // pivot) in ONE batched lexicographic comparison over all segments, opens the outcomes and
 // partitions every segment locally (stably), until no segment has two elements. The final
-// order is a public permutation of the shuffled rows, applied locally (row_gather.h).
+// order is a public permutation of the shuffled rows, applied locally (Protocol::GatherRows).
 //
 // Lexicographic comparison of m key components. The differences d_j = element_j - pivot_j of
 // all components are compared with 0 and 1 in ONE LessThanPublic call: lt_j = [d_j < 0], and,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "arca/mpc/ring_matmul.h"
 #include "arca/mpc/ring_ops.h"
 
@@ -185,6 +187,32 @@ Result<Shared> Protocol::SliceRows(const Shared& a, int64_t begin, int64_t end) 
   dims[0] = end - begin;
   return MapLayout(a, Shape(dims),
                    [&](const RingTensor& t) { return ring::SliceRows(t, begin, end); });
+}
+
+Result<Shared> Protocol::GatherRows(const Shared& x, std::span<const int64_t> rows) {
+  if (x.shape().rank() < 1) return InvalidArgumentError("gather_rows: a scalar has no rows");
+  const int64_t n = x.shape().dim(0);
+  for (const int64_t r : rows) {
+    if (r < 0 || r >= n) {
+      return InvalidArgumentError(
+          fmt::format("gather_rows: row {} is not within shape {}", r, x.shape().ToString()));
+    }
+  }
+  std::vector<int64_t> dims = x.shape().dims();
+  dims[0] = static_cast<int64_t>(rows.size());
+  const Shape shape(dims);
+  const int64_t width = n == 0 ? 0 : x.numel() / n;
+  std::vector<RingTensor> parts;
+  parts.reserve(x.parts().size());
+  for (const RingTensor& part : x.parts()) {
+    RingTensor out(shape);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::memcpy(out.data() + static_cast<int64_t>(i) * width, part.data() + rows[i] * width,
+                  static_cast<size_t>(width) * sizeof(uint64_t));
+    }
+    parts.push_back(std::move(out));
+  }
+  return Shared(shape, std::move(parts));
 }
 
 Result<Shared> Protocol::ConcatRows(const std::vector<Shared>& parts) {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -110,6 +111,9 @@ class Protocol {
   Result<Shared> Reshape(Shared a, const Shape& shape);
   Result<Shared> SliceRows(const Shared& a, int64_t begin, int64_t end);
   Result<Shared> ConcatRows(const std::vector<Shared>& parts);
+  // Row i of the result is row rows[i] of x (public indices, which may repeat): the same pick
+  // on every part of the share. An error if an index is outside x's rows.
+  Result<Shared> GatherRows(const Shared& x, std::span<const int64_t> rows);
 
   // --- Interactive operations -----------------------------------------------------------
 
