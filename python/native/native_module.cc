@@ -2,6 +2,7 @@
 // pandas data with every party of a protocol as a thread of this process: the data is
 // secret-shared exactly as an upload shares it, the plan runs on the shares, and the outputs
 // are opened at the end, as their recipients would open them.
+#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -71,7 +72,11 @@ Result<mpc::RingTensor> Encode(const std::string& dataset, const Column& column,
         "dataset '" + dataset + "', column '" + column.name + "', row " + std::to_string(r);
     if (column.type == frame::ColumnType::kDecimal) {
       Result<uint64_t> encoded = fxp::EncodeValue(v, frac_bits);
-      if (!encoded.ok()) return encoded.status().WithContext(where);
+      // fxp's message holds the value; a data value never goes into an error.
+      if (!encoded.ok()) {
+        return OutOfRangeError(
+            fmt::format("{}: outside the fixed-point range (|v| < 2^{})", where, 62 - frac_bits));
+      }
       out.data()[r] = *encoded;
       continue;
     }

@@ -18,7 +18,17 @@ using mpc::Shared;
 // One ring element of a plain value: numbers in fixed point at `bits`, categories as indices.
 Result<uint64_t> EncodeCell(const PlainColumn& column, size_t row, int bits) {
   const double v = column.values[row];
-  if (column.spec.type != ColumnType::kCategorical) return fxp::EncodeValue(v, bits);
+  if (column.spec.type != ColumnType::kCategorical) {
+    // fxp's message holds the value; a data value never goes into an error.
+    Result<uint64_t> encoded = fxp::EncodeValue(v, bits);
+    if (!encoded.ok()) {
+      return OutOfRangeError(
+          fmt::format("column '{}' row {}: outside the fixed-point range "
+                      "(|v| < 2^{})",
+                      column.spec.name, row, 62 - bits));
+    }
+    return encoded;
+  }
   const auto k = static_cast<double>(column.spec.categories.size());
   if (!(v >= 0 && v < k && v == std::floor(v))) {
     return InvalidArgumentError(
