@@ -142,3 +142,25 @@ def test_native_run_matches_pandas(protocol):
     pd.testing.assert_frame_equal(out["corr"], s[["age", "income"]].corr(), **tol)
     pd.testing.assert_frame_equal(out["crosstab"], pd.crosstab(s.site, s.smoker), check_dtype=False,
                                   check_column_type=False)
+
+
+@needs_native
+@pytest.mark.parametrize("protocol", ["plaintext", "dealer2pc", "rep3"])
+def test_native_whole_table_aggregates_match_pandas(protocol):
+    h = arca.dataset("hospital_a", like=SYNTHETIC)
+    adults = h[h.age > 40]
+    spec = {"income": ["sum", "mean", "std"], "age": ["min", "max", "count", "nunique"], "site": "nunique"}
+    plan = arca.Plan("Check", outputs={
+        "agg": adults.agg(spec),
+        "distinct": h[["site", "smoker"]].nunique(),
+        "series": h.income.agg(["min", "var"]),
+        "nothing": h[h.age > 1000].agg({"income": ["sum", "mean", "size"]}),
+    }, recipients=["lab"], levels=[protocol if protocol != "plaintext" else "tee"])
+    out = arca.local.run(plan, {"hospital_a": SYNTHETIC}, protocol=protocol)
+    s = SYNTHETIC
+    tol = dict(check_dtype=False, atol=1e-3, rtol=1e-3)
+    pd.testing.assert_frame_equal(out["agg"], s[s.age > 40].agg(spec), **tol)
+    # df.nunique() is released in df.agg's layout (one row "nunique"), not as a Series.
+    pd.testing.assert_frame_equal(out["distinct"], s[["site", "smoker"]].agg(["nunique"]), **tol)
+    pd.testing.assert_frame_equal(out["series"], s.income.agg(["min", "var"]).to_frame(), **tol)
+    pd.testing.assert_frame_equal(out["nothing"], s[s.age > 1000].agg({"income": ["sum", "mean", "size"]}), **tol)

@@ -5,7 +5,7 @@ namespace {
 
 constexpr Aggregation kAll[] = {Aggregation::kCount, Aggregation::kSize, Aggregation::kSum,
                                 Aggregation::kMean,  Aggregation::kMin,  Aggregation::kMax,
-                                Aggregation::kVar,   Aggregation::kStd};
+                                Aggregation::kVar,   Aggregation::kStd,  Aggregation::kNunique};
 
 }  // namespace
 
@@ -27,6 +27,8 @@ std::string_view AggregationName(Aggregation aggregation) {
       return "var";
     case Aggregation::kStd:
       return "std";
+    case Aggregation::kNunique:
+      return "nunique";
   }
   return "?";
 }
@@ -36,7 +38,14 @@ Result<Aggregation> ParseAggregation(std::string_view name) {
     if (name == AggregationName(aggregation)) return aggregation;
   }
   return InvalidArgumentError("unknown aggregation '" + std::string(name.substr(0, 40)) +
-                              "' (known: count, size, sum, mean, min, max, var, std)");
+                              "' (known: count, size, sum, mean, min, max, var, std, nunique)");
+}
+
+Status CheckPerGroup(const Aggregate& a) {
+  if (a.how != Aggregation::kNunique) return OkStatus();
+  return UnimplementedError("aggregate '" + a.name +
+                            "': nunique per group is not supported; count distinct values of a "
+                            "whole table (aggregate), or drop duplicates and count per group");
 }
 
 }  // namespace arca::frame

@@ -4,6 +4,7 @@
 //   count  the number of non-null values          size  the number of rows
 //   sum    the sum (0 for no values)              mean  sum / count
 //   min, max                                      var, std  sample variance (ddof = 1), its root
+//   nunique  the number of distinct non-null values (whole-table aggregates only: aggregate_rows.h)
 // A group exists when it has at least one valid row; a mean of a group whose values are all
 // null, or a var/std of fewer than two values, is released as null (present = 0), as pandas
 // gives NaN. Results of count and size are integer columns, the others decimal.
@@ -18,8 +19,8 @@
 
 namespace arca::frame {
 
-enum class Aggregation { kCount, kSize, kSum, kMean, kMin, kMax, kVar, kStd };
-// pandas' names: "count", "size", "sum", "mean", "min", "max", "var", "std".
+enum class Aggregation { kCount, kSize, kSum, kMean, kMin, kMax, kVar, kStd, kNunique };
+// pandas' names: "count", "size", "sum", "mean", "min", "max", "var", "std", "nunique".
 std::string_view AggregationName(Aggregation aggregation);
 Result<Aggregation> ParseAggregation(std::string_view name);
 
@@ -30,6 +31,10 @@ struct Aggregate {
   std::string name;
   bool operator==(const Aggregate&) const = default;
 };
+
+// OK if a group-by computes `a` per group; an error naming the aggregate otherwise (nunique,
+// which only the whole-table aggregate_rows.h computes).
+Status CheckPerGroup(const Aggregate& a);
 
 struct GroupByOptions {
   // Groups with fewer valid rows than this are suppressed (their row made invalid), decided on

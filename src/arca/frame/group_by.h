@@ -27,6 +27,8 @@
 
 namespace arca::frame {
 
+// GroupByDomain with no keys makes one group of every valid row (aggregate_rows.h).
+//
 // Declared domains of integer key columns, by column name (values as numbers).
 using KeyDomains = std::map<std::string, std::vector<double>>;
 

@@ -55,7 +55,6 @@ Result<std::vector<uint64_t>> IntegerDomain(const std::string& name, const KeyDo
 
 Result<std::vector<Key>> ResolveKeys(const Table& table, const std::vector<std::string>& names,
                                      const KeyDomains& domains, int frac_bits, int64_t* groups) {
-  if (names.empty()) return InvalidArgumentError("group-by needs at least one key");
   std::vector<Key> keys;
   std::set<std::string> seen;
   for (const std::string& name : names) {
@@ -115,6 +114,7 @@ Result<Requests> ResolveAggregates(const Table& table, const std::vector<std::st
       return InvalidArgumentError(
           fmt::format("aggregate '{}': its name is already a column of the result", a.name));
     }
+    ARCA_RETURN_IF_ERROR(CheckPerGroup(a));
     if (a.how == Aggregation::kSize && a.column.empty()) {
       out.at.push_back(-1);
       continue;
@@ -236,6 +236,13 @@ Result<Table> GroupByDomainInBatches(fxp::FixedPoint& fp, const Table& table,
   grouping.batch_rows = BatchRows(groups, extremes, one_hot_budget);
   grouping.min_group_size = options.min_group_size;
   grouping.membership = [&](int64_t begin, int64_t end) -> Result<std::optional<Shared>> {
+    if (resolved.empty()) {
+      // No keys: one group of the valid rows, no equality needed.
+      if (table.all_valid) return std::optional<Shared>();
+      ARCA_ASSIGN_OR_RETURN(Shared valid, p.SliceRows(table.valid, begin, end));
+      ARCA_ASSIGN_OR_RETURN(Shared h, AsRow(p, valid));
+      return std::optional<Shared>(std::move(h));
+    }
     ARCA_ASSIGN_OR_RETURN(Shared h, KeyOneHot(fp, table, resolved, groups, begin, end));
     return std::optional<Shared>(std::move(h));
   };
@@ -266,7 +273,8 @@ Result<Table> GroupByDomainInBatches(fxp::FixedPoint& fp, const Table& table,
         ARCA_ASSIGN_OR_RETURN(column.values, p.MulPublic(s.count, unit));
         break;
       }
-      case Aggregation::kSize:  // resolved above
+      case Aggregation::kSize:     // resolved above
+      case Aggregation::kNunique:  // refused by ResolveAggregates
       case Aggregation::kSum:
         column.values = s.sum;
         break;

@@ -125,6 +125,7 @@ struct ColumnWork {
 };
 
 Status CheckAggregate(const Table& table, const Aggregate& a) {
+  ARCA_RETURN_IF_ERROR(CheckPerGroup(a));
   ARCA_ASSIGN_OR_RETURN(const Column* column, table.Get(a.column));
   if (a.how != Aggregation::kCount && a.how != Aggregation::kSize && !IsNumeric(column->type)) {
     return InvalidArgumentError(
@@ -408,6 +409,7 @@ Result<Column> ResultColumn(Groups& g, const Aggregate& a, int frac_bits) {
   const Shared* absent = nullptr;  // [no value to report]
   switch (a.how) {
     case Aggregation::kSize:
+    case Aggregation::kNunique:  // refused by CheckAggregate
       values = g.size;
       break;
     case Aggregation::kCount:

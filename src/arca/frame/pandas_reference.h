@@ -45,6 +45,11 @@ inline std::optional<double> PandasAggregate(Aggregation how, const std::vector<
       const double var = squares / (count - 1);
       return how == Aggregation::kVar ? var : std::sqrt(var);
     }
+    case Aggregation::kNunique: {
+      std::vector<double> sorted = values;
+      std::sort(sorted.begin(), sorted.end());
+      return static_cast<double>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
+    }
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "arca/frame/aggregate_rows.h"
 #include "arca/frame/describe.h"
 #include "arca/frame/distinct.h"
 #include "arca/frame/evaluate.h"
@@ -278,6 +279,9 @@ class Runner {
     // The summaries rest on the table's rows: an owner's min_rows applies to them as to stats.
     ARCA_ASSIGN_OR_RETURN(Shared count, p_.Sum(table.valid, -1));
     ARCA_RETURN_IF_ERROR(CheckRows(i, count, !table.all_valid, table.rows));
+    if (const auto* args = std::get_if<AggregateArgs>(&node.args)) {
+      return AsNodeValue(frame::AggregateRows(fp_, table, args->aggregates));
+    }
     if (const auto* args = std::get_if<ColumnsArgs>(&node.args)) {
       return AsNodeValue(node.op == Op::kCov ? frame::Covariance(fp_, table, args->columns)
                                              : frame::Correlation(fp_, table, args->columns));

@@ -63,6 +63,9 @@ void WriteArgs(const GroupByArgs& args, json& out) {
   out["domains"] = std::move(domains);
   out["min_group_size"] = args.min_group_size;
 }
+void WriteArgs(const AggregateArgs& args, json& out) {
+  out["aggregates"] = AggregatesJson(args.aggregates);
+}
 void WriteArgs(const SortArgs& args, json& out) {
   json by = json::array();
   for (const frame::SortKey& key : args.by) {
@@ -176,6 +179,8 @@ std::string_view OpName(Op op) {
       return "corr";
     case Op::kCrosstab:
       return "crosstab";
+    case Op::kAggregate:
+      return "aggregate";
   }
   return "?";
 }

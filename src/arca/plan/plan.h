@@ -85,10 +85,11 @@ enum class Op {
   kCov,
   kCorr,
   kCrosstab,
+  kAggregate,
 };
 // "column", "filter", "union", "stats", "train_logistic", "train_linear", "infer", "select",
 // "assign", "groupby", "sort", "head", "distinct", "describe", "quantile", "value_counts",
-// "histogram", "cov", "corr", "crosstab".
+// "histogram", "cov", "corr", "crosstab", "aggregate".
 std::string_view OpName(Op op);
 
 enum class Statistic { kCount, kSum, kMean, kVariance, kMin, kMax };
@@ -141,6 +142,11 @@ struct GroupByArgs {
   frame::KeyDomains domains;                 // declared values of integer keys
   int64_t min_group_size = 0;
   bool operator==(const GroupByArgs&) const = default;
+};
+// `aggregate`: pandas' df.agg, one row of aggregates over the whole table (nunique too).
+struct AggregateArgs {
+  std::vector<frame::Aggregate> aggregates;  // in order
+  bool operator==(const AggregateArgs&) const = default;
 };
 struct SortArgs {
   std::vector<frame::SortKey> by;
@@ -210,7 +216,7 @@ struct InferArgs {
 using NodeArgs =
     std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs, SelectArgs,
                  AssignArgs, GroupByArgs, SortArgs, HeadArgs, ColumnsArgs, DescribeArgs,
-                 QuantileArgs, ValueCountsArgs, HistogramArgs, CrosstabArgs>;
+                 QuantileArgs, ValueCountsArgs, HistogramArgs, CrosstabArgs, AggregateArgs>;
 
 struct Node {
   std::string id;

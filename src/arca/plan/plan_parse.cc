@@ -29,7 +29,8 @@ constexpr std::array kOps = {Op::kColumn,        Op::kFilter,      Op::kUnion,  
                              Op::kTrainLogistic, Op::kTrainLinear, Op::kInfer,    Op::kSelect,
                              Op::kAssign,        Op::kGroupBy,     Op::kSort,     Op::kHead,
                              Op::kDistinct,      Op::kDescribe,    Op::kQuantile, Op::kValueCounts,
-                             Op::kHistogram,     Op::kCov,         Op::kCorr,     Op::kCrosstab};
+                             Op::kHistogram,     Op::kCov,         Op::kCorr,     Op::kCrosstab,
+                             Op::kAggregate};
 // Values a list of numbers in a node may hold (quantiles, edges, a key's domain).
 constexpr size_t kMaxNumbers = 4096;
 constexpr std::array kStatistics = {Statistic::kCount,    Statistic::kSum, Statistic::kMean,
@@ -275,6 +276,11 @@ Result<NodeArgs> ParseAnalytics(Op op, const json& node, const Where& where) {
       return ParseGroupBy(node, where);
     case Op::kSort:
       return ParseSort(node, where);
+    case Op::kAggregate: {
+      ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "aggregates"}));
+      ARCA_ASSIGN_OR_RETURN(std::vector<frame::Aggregate> aggregates, ParseAggregates(node, where));
+      return NodeArgs{AggregateArgs{std::move(aggregates)}};
+    }
     case Op::kHead: {
       ARCA_RETURN_IF_ERROR(CheckObject(node, where, {"id", "op", "inputs", "n"}));
       ARCA_ASSIGN_OR_RETURN(const int64_t n, IntegerField(node, where, "n", 1, int64_t{1} << 40));

@@ -312,7 +312,10 @@ TEST(PlanTest, AnalyticsOpsReadWriteAndValidate) {
       {"id": "hist", "op": "histogram", "inputs": ["rows"], "column": "age", "edges": [0, 50, 100]},
       {"id": "cov", "op": "cov", "inputs": ["rows"], "columns": ["age", "income"]},
       {"id": "corr", "op": "corr", "inputs": ["rows"], "columns": ["age", "income"]},
-      {"id": "x", "op": "crosstab", "inputs": ["rows"], "index": "site", "columns": "smoker"}
+      {"id": "x", "op": "crosstab", "inputs": ["rows"], "index": "site", "columns": "smoker"},
+      {"id": "all", "op": "aggregate", "inputs": ["rows"],
+       "aggregates": [{"column": "site", "how": "nunique", "name": "sites"},
+                      {"column": "income", "how": "std", "name": "income_std"}]}
     ],
     "outputs": [{"name": "g", "node": "g", "recipients": ["lab"]},
                 {"name": "top", "node": "top", "recipients": ["lab"]},
@@ -323,7 +326,8 @@ TEST(PlanTest, AnalyticsOpsReadWriteAndValidate) {
                 {"name": "hist", "node": "hist", "recipients": ["lab"]},
                 {"name": "cov", "node": "cov", "recipients": ["lab"]},
                 {"name": "corr", "node": "corr", "recipients": ["lab"]},
-                {"name": "x", "node": "x", "recipients": ["lab"]}],
+                {"name": "x", "node": "x", "recipients": ["lab"]},
+                {"name": "all", "node": "all", "recipients": ["lab"]}],
     "levels": ["rep3"]})";
   Result<Plan> plan = Plan::Parse(document);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
@@ -347,7 +351,15 @@ TEST(PlanTest, AnalyticsOpsReadWriteAndValidate) {
   bad["nodes"][1]["aggregates"][0]["how"] = "median";
   EXPECT_THAT(Plan::Parse(bad.dump()).status().message(),
               HasSubstr("node 'g' (groupby): field 'aggregates[0].how': unknown aggregation "
-                        "'median' (known: count, size, sum, mean, min, max, var, std)"));
+                        "'median' (known: count, size, sum, mean, min, max, var, std, "
+                        "nunique)"));
+  bad = json::parse(document);
+  bad["nodes"][1]["aggregates"][0]["how"] = "nunique";
+  EXPECT_THAT(FindProblems(*Plan::Parse(bad.dump()), schemas),
+              ElementsAre(HasSubstr("node 'g' (groupby): field 'aggregates': aggregate "
+                                    "'income_mean': nunique per group is not supported")));
+  EXPECT_EQ(std::get<AggregateArgs>(plan->nodes[12].args).aggregates[0].how,
+            frame::Aggregation::kNunique);
   bad = json::parse(document);
   bad["nodes"][9]["columns"] = {"age", "site"};
   EXPECT_THAT(FindProblems(*Plan::Parse(bad.dump()), schemas),

@@ -288,21 +288,29 @@ class Checker {
     return table;
   }
 
-  Value GroupByOf(const Node& node, const GroupByArgs& args) {
+  // A group-by's (keys, then aggregates) or, with no keys, a whole-table aggregate's columns.
+  Value AggregatesOf(const Node& node, const std::vector<std::string>& keys,
+                     const std::vector<frame::Aggregate>& aggregates) {
     const auto decimal = std::optional<ColumnType>(ColumnType::kDecimal);
     const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
     Value out;
-    std::vector<std::string> read = args.keys;
-    for (const frame::Aggregate& a : args.aggregates) {
+    std::vector<std::string> read = keys;
+    for (const frame::Aggregate& a : aggregates) {
       if (a.how != frame::Aggregation::kSize) read.push_back(a.column);
     }
-    const Columns* table = AnalyticsInput(node, read, "keys", false);
+    const Columns* table = AnalyticsInput(node, read, keys.empty() ? "aggregates" : "keys", false);
     if (table == nullptr) return out;
-    for (const std::string& key : args.keys) {
+    for (const std::string& key : keys) {
       if (table->contains(key)) out.columns[key] = table->at(key);
     }
-    for (const frame::Aggregate& a : args.aggregates) {
-      const bool counts = a.how == frame::Aggregation::kCount || a.how == frame::Aggregation::kSize;
+    for (const frame::Aggregate& a : aggregates) {
+      if (!keys.empty()) {
+        if (Status s = frame::CheckPerGroup(a); !s.ok())
+          Problem(node.Describe(), "aggregates", s.message());
+      }
+      const bool counts = a.how == frame::Aggregation::kCount ||
+                          a.how == frame::Aggregation::kSize ||
+                          a.how == frame::Aggregation::kNunique;
       if (!counts && table->contains(a.column)) {
         RequireNumeric(node, "aggregates", a.column, table->at(a.column),
                        std::string(frame::AggregationName(a.how)));
@@ -318,7 +326,12 @@ class Checker {
     const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
     const auto categorical = std::optional<ColumnType>(ColumnType::kCategorical);
     Value out;
-    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) return GroupByOf(node, *args);
+    if (const auto* args = std::get_if<GroupByArgs>(&node.args)) {
+      return AggregatesOf(node, args->keys, args->aggregates);
+    }
+    if (const auto* args = std::get_if<AggregateArgs>(&node.args)) {
+      return AggregatesOf(node, {}, args->aggregates);
+    }
     if (const auto* args = std::get_if<SortArgs>(&node.args)) {
       std::vector<std::string> keys;
       for (const frame::SortKey& key : args->by) keys.push_back(key.column);
