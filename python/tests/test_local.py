@@ -164,3 +164,18 @@ def test_native_whole_table_aggregates_match_pandas(protocol):
     pd.testing.assert_frame_equal(out["distinct"], s[["site", "smoker"]].agg(["nunique"]), **tol)
     pd.testing.assert_frame_equal(out["series"], s.income.agg(["min", "var"]).to_frame(), **tol)
     pd.testing.assert_frame_equal(out["nothing"], s[s.age > 1000].agg({"income": ["sum", "mean", "size"]}), **tol)
+
+
+@needs_native
+@pytest.mark.parametrize("protocol", ["dealer2pc", "rep3"])
+def test_native_noisy_group_sums_stay_near_pandas(protocol):
+    h = arca.dataset("hospital_a", like=SYNTHETIC)
+    grouped = h.groupby("site").agg(total=("income", "sum"), n=("income", "size"))
+    # epsilon 1000, sensitivity 1: Laplace scale 0.001, each sample below f·ln2·b = 0.0125;
+    # sizes get whole noise (0 here, or 1 from the rounding's truncation).
+    noise = {"mechanism": "laplace", "epsilon": 1000, "sensitivity": 1}
+    plan = arca.Plan("Noisy", outputs={"g": arca.Output(grouped, noise=noise)}, recipients=["lab"], levels=[protocol])
+    out = arca.local.run(plan, {"hospital_a": SYNTHETIC}, protocol=protocol)["g"]
+    expected = SYNTHETIC.groupby("site").agg(total=("income", "sum"), n=("income", "size"))
+    pd.testing.assert_frame_equal(out[["total"]], expected[["total"]], check_dtype=False, atol=0.02, rtol=0)
+    assert (out["n"] - expected["n"]).abs().max() <= 1

@@ -22,6 +22,7 @@
 #include "arca/plan/execution_stats.h"
 #include "arca/plan/execution_table.h"
 #include "arca/plan/fields.h"
+#include "arca/plan/table_noise.h"
 
 namespace arca::plan {
 namespace {
@@ -260,6 +261,12 @@ class Runner {
       frame::GroupByOptions options;
       options.min_group_size =
           std::max(args->min_group_size, MinRowsOf(sources_[i], inputs_.rules).rows);
+      if (NoisedOutput(node) != nullptr) {
+        // Released with noise: groups are kept by their noisy count (table_noise.h).
+        ARCA_RETURN_IF_ERROR(CheckNoisedGroupBy(node, table, *args, options.min_group_size));
+        noisy_min_count_[i] = options.min_group_size;
+        options.min_group_size = 0;
+      }
       return AsNodeValue(
           FitsDomains(table, *args)
               ? frame::GroupByDomain(fp_, table, args->keys, args->aggregates, args->domains,
@@ -304,6 +311,47 @@ class Runner {
       return AsNodeValue(frame::Crosstab(fp_, table, args->index, args->columns));
     }
     return InternalError("unknown op");
+  }
+
+  // The output that releases `node` with noise, or null.
+  const Output* NoisedOutput(const Node& node) const {
+    for (const Output& output : plan_.outputs) {
+      if (output.node == node.id && output.noise) return &output;
+    }
+    return nullptr;
+  }
+
+  // A group-by released with noise has public rows (known domains), and when a minimum group
+  // size applies, nothing else reads it without noise (it is computed without suppression).
+  Status CheckNoisedGroupBy(const Node& node, const Table& table, const GroupByArgs& args,
+                            int64_t min_group_size) const {
+    if (!FitsDomains(table, args)) {
+      return InvalidArgumentError(
+          "noise on a group-by needs keys with known domains (categorical, boolean, or integer "
+          "with declared 'domains'; at most 4096 combinations): which groups exist would "
+          "otherwise be released exactly");
+    }
+    if (min_group_size <= 0) return OkStatus();
+    const auto reads = [&](const Node& other) {
+      return std::find(other.inputs.begin(), other.inputs.end(), node.id) != other.inputs.end();
+    };
+    const bool plain_use =
+        std::any_of(plan_.nodes.begin(), plan_.nodes.end(), reads) ||
+        std::any_of(plan_.outputs.begin(), plan_.outputs.end(),
+                    [&](const Output& o) { return o.node == node.id && !o.noise; });
+    if (plain_use) {
+      return InvalidArgumentError(fmt::format(
+          "it is released with noise and also used without: with a minimum group size of {}, "
+          "give the noisy output a group-by of its own",
+          min_group_size));
+    }
+    if (CountColumn(node).empty()) {
+      return InvalidArgumentError(fmt::format(
+          "a minimum group size of {} with noise needs a 'size' or 'count' aggregate: groups are "
+          "kept by their noisy count",
+          min_group_size));
+    }
+    return OkStatus();
   }
 
   Result<NodeValue> Assign(size_t i, const AssignArgs& args) {
@@ -454,8 +502,14 @@ class Runner {
       out.values = model->weights;
     } else if (const auto* table = std::get_if<Table>(&value);
                table != nullptr && plan_.nodes[index_.at(output.node)].op != Op::kInfer) {
+      Table summary = *table;
+      if (output.noise) {
+        Result<Table> noisy = NoisyTable(*output.noise, index_.at(output.node), *table);
+        if (!noisy.ok()) return noisy.status().WithContext(context);
+        summary = *std::move(noisy);
+      }
       // Rows that a filter, a join or a group-by left invalid show nothing but zeros.
-      Result<Table> released = frame::ZeroInvalidRows(p_, *table);
+      Result<Table> released = frame::ZeroInvalidRows(p_, summary);
       if (!released.ok()) return released.status().WithContext(context);
       Result<frame::FlatTable> flat = frame::Flatten(p_, *released, fp_.frac_bits());
       if (!flat.ok()) return flat.status().WithContext(context);
@@ -476,13 +530,29 @@ class Runner {
       return InternalError(context + ": its node produced nothing to release");
     }
     if (output.noise) {
-      Result<Shared> noisy = AddNoise(*output.noise, out.values);
-      if (!noisy.ok()) return noisy.status().WithContext(context);
-      out.values = *std::move(noisy);
+      if (!out.table) {
+        Result<Shared> noisy = AddNoise(*output.noise, out.values);
+        if (!noisy.ok()) return noisy.status().WithContext(context);
+        out.values = *std::move(noisy);
+      }
       out.epsilon_spent = output.noise->epsilon;
       progress_.Advance(1);
     }
     return out;
+  }
+
+  // Node i's summary table with noise, as table_noise.h describes.
+  Result<Table> NoisyTable(const Noise& noise, size_t i, const Table& table) {
+    const Node& node = plan_.nodes[i];
+    TableNoise spec;
+    spec.mechanism = noise.mechanism;
+    ARCA_ASSIGN_OR_RETURN(spec.scale, NoiseScale(noise));
+    spec.labels = LabelColumns(node);
+    if (const auto it = noisy_min_count_.find(i); it != noisy_min_count_.end()) {
+      spec.min_count = it->second;
+    }
+    spec.count_column = CountColumn(node);
+    return AddTableNoise(fp_, table, spec);
   }
 
   Result<Shared> AddNoise(const Noise& noise, const Shared& values) {
@@ -503,6 +573,9 @@ class Runner {
   std::map<std::string, size_t> index_;
   std::vector<std::set<std::string>> sources_;
   std::vector<NodeValue> values_;
+  // Group-bys computed without suppression because they are released with noise: the minimum
+  // group size their noisy counts are held to, by node index.
+  std::map<size_t, int64_t> noisy_min_count_;
   ExecutionResult result_;
 };
 

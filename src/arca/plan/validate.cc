@@ -9,6 +9,7 @@
 
 #include "arca/plan/canonical_json.h"
 #include "arca/plan/fields.h"
+#include "arca/plan/table_noise.h"
 
 namespace arca::plan {
 namespace {
@@ -517,10 +518,13 @@ class Checker {
         Problem(context, "name", "an earlier output has the same name");
       }
       const size_t i = index_.at(output.node);
-      if (output.noise && values_[i].kind == ValueKind::kTable && plan_.nodes[i].op != Op::kInfer) {
+      if (output.noise && values_[i].kind == ValueKind::kTable && plan_.nodes[i].op != Op::kInfer &&
+          !ReleasesSummary(plan_.nodes[i])) {
         Problem(context, "noise",
                 plan_.nodes[i].Describe() +
-                    " is a table; noise applies to statistics, models and predictions");
+                    " releases rows; noise applies to statistics, models, predictions and summary "
+                    "tables (groupby, aggregate, describe, quantile, value_counts, histogram, cov, "
+                    "corr, crosstab)");
       }
     }
     std::map<std::string, const Node*> stored;

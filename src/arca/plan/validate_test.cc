@@ -170,8 +170,10 @@ TEST(ValidateTest, OutputsHaveDistinctNamesAndNoiseOnNumbersOnly) {
               ElementsAre("node 'radius' (stats): its result is used by no output, no other node "
                           "and no stored model"));
   EXPECT_THAT(StatsProblems([](json& p) { p["outputs"][1]["node"] = "adults"; }),
-              Contains("output 'radius_malignant': field 'noise': node 'adults' (filter) is a "
-                       "table; noise applies to statistics, models and predictions"));
+              Contains("output 'radius_malignant': field 'noise': node 'adults' (filter) releases "
+                       "rows; noise applies to statistics, models, predictions and summary tables "
+                       "(groupby, aggregate, describe, quantile, value_counts, histogram, cov, "
+                       "corr, crosstab)"));
   EXPECT_THAT(StatsProblems([](json& p) { p["outputs"][1]["name"] = "radius_adults"; }),
               ElementsAre("output 'radius_adults': field 'name': an earlier output has the same "
                           "name"));
