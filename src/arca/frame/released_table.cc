@@ -40,6 +40,40 @@ Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table) {
   return out;
 }
 
+Result<Table> ShuffleRows(mpc::Protocol& p, const Table& table) {
+  const int64_t n = table.rows;
+  if (n <= 1) return table;
+  std::vector<mpc::Shared> parts;
+  for (const Column& column : table.columns) {
+    parts.push_back(column.values);
+    if (column.has_nulls) parts.push_back(column.present);
+  }
+  parts.push_back(table.valid);
+  for (mpc::Shared& part : parts) {
+    ARCA_ASSIGN_OR_RETURN(part, p.Reshape(part, mpc::Shape{1, n}));
+  }
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(parts));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, p.Transpose(stacked));
+  ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(rows));
+  ARCA_ASSIGN_OR_RETURN(stacked, p.Transpose(rows));
+  Table out = table;
+  int64_t at = 0;
+  const auto next = [&]() -> Result<mpc::Shared> {
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.SliceRows(stacked, at, at + 1));
+    ++at;
+    return p.Reshape(std::move(row), mpc::Shape{n});
+  };
+  for (Column& column : out.columns) {
+    ARCA_ASSIGN_OR_RETURN(column.values, next());
+    if (column.has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(column.present, next());
+    }
+  }
+  ARCA_ASSIGN_OR_RETURN(out.valid, next());
+  out.valid_first = false;
+  return out;
+}
+
 Result<FlatTable> Flatten(mpc::Protocol& p, const Table& table, int frac_bits) {
   FlatTable out;
   out.layout.rows = table.rows;

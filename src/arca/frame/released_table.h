@@ -43,6 +43,11 @@ struct TableLayout {
 // over all columns (none when every row is valid).
 Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table);
 
+// `table`'s rows in an order that no party knows (one Protocol::Shuffle of every column, mask
+// and the validity, stacked): released after a filter, the valid rows then say nothing of
+// where they stood in the input. Cost: one Shuffle of n x (columns + masks + 1) elements.
+Result<Table> ShuffleRows(mpc::Protocol& p, const Table& table);
+
 // The table's layout, and its shares flattened in that order: [Elements()]. Local.
 struct FlatTable {
   TableLayout layout;

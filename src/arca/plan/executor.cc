@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <variant>
@@ -508,6 +509,12 @@ class Runner {
         if (!noisy.ok()) return noisy.status().WithContext(context);
         summary = *std::move(noisy);
       }
+      if (!summary.all_valid && InInputOrder(index_.at(output.node))) {
+        // Where the kept rows stood would tell the recipients which input rows a filter kept.
+        Result<Table> shuffled = frame::ShuffleRows(p_, summary);
+        if (!shuffled.ok()) return shuffled.status().WithContext(context);
+        summary = *std::move(shuffled);
+      }
       // Rows that a filter, a join or a group-by left invalid show nothing but zeros.
       Result<Table> released = frame::ZeroInvalidRows(p_, summary);
       if (!released.ok()) return released.status().WithContext(context);
@@ -539,6 +546,25 @@ class Runner {
       progress_.Advance(1);
     }
     return out;
+  }
+
+  // Whether node i's rows stand where their input rows stood: only filters, projections, new
+  // columns and unions lie between it and the datasets.
+  bool InInputOrder(size_t i) const {
+    const Node& node = plan_.nodes[i];
+    switch (node.op) {
+      case Op::kColumn:
+        return true;
+      case Op::kFilter:
+      case Op::kSelect:
+      case Op::kAssign:
+      case Op::kUnion:
+        return std::all_of(node.inputs.begin(), node.inputs.end(), [&](const std::string& input) {
+          return InInputOrder(index_.at(input));
+        });
+      default:
+        return false;
+    }
   }
 
   // Node i's summary table with noise, as table_noise.h describes.
