@@ -44,8 +44,9 @@
 // valid U keys is sum(start·uvalid), and D_U = sum(uvalid) - sum(start·uvalid) counts the
 // duplicates; likewise the valid M rows come last, D_M = sum(mvalid) - sum(end·mvalid)
 // (one_to_one). ONE bit is revealed: [D_U (+ D_M) == 0], "the declared side's keys are
-// unique among its valid rows"; if it is 0 the join returns an error (pandas' MergeError),
-// else the result. It is skipped when the declared sides have at most one row (then public).
+// unique among its valid rows", the fact the caller declared (pandas' validate); if it is 0
+// the join returns an error (pandas' MergeError), else the result. Not how many duplicates,
+// nor which keys. It is skipped when the declared sides have at most one row (then public).
 // Apart from this bit, nothing is revealed beyond the sort's opened comparison outcomes,
 // which are independent of the data (shuffle_sort.h): not which keys matched, nor how many.
 //
@@ -53,8 +54,9 @@
 // both sides' non-key columns and null masks, two validities), u = U's non-key columns and
 // masks; R_x the rounds of one call of x (dealer2pc: mul 1, equality 6, reveal 1):
 //   - ShuffleSortRows of [N, c] on k + 1 components: one Shuffle of N·c elements, then P passes
-//     (data independent, about 4.3 ln N: 22 for N = 10^3), each R_lt + ceil(log2(k + 1))·R_mul
-//     + R_reveal on the unplaced rows; about 2 N ln N comparisons of k + 1 components in all;
+//     (random, whatever the data: about 4.3 ln N, 22 to 35 measured for N = 2·10^3 to 2·10^4),
+//     each R_lt + ceil(log2(k + 1))·R_mul + R_reveal on the unplaced rows; about 2 N ln N
+//     comparisons of k + 1 components in all;
 //   - RunStarts: one EqualPublic of k·(N - 1) elements, ceil(log2 k) products;
 //   - left one_to_many only: one product of (1 + M's masked columns)·N elements;
 //   - SegmentedScan(kFirst) of [N, u + 1]: ceil(log2 N) products of at most N·(u + 2);
@@ -62,7 +64,7 @@
 //   - the uniqueness bit: one EqualPublic and one Reveal of 1 element.
 // Rounds: sort + R_eq + ceil(log2 k) + [1] + ceil(log2 N) + 1 + R_eq + R_reveal (R_mul = 1),
 // held by join_test.cc. Bytes: those calls' bytes, O(N·c·log N) elements in all; nothing is
-// proportional to n·m. Measured (party 0, one integer key, two payload columns a side): see
+// proportional to n·m. Measured (party 0, one integer key, three payload columns a side): see
 // docs/FRAME.md "Joins". Memory: the sort's, O(N·c) ring elements.
 #ifndef ARCA_FRAME_JOIN_H_
 #define ARCA_FRAME_JOIN_H_
