@@ -29,7 +29,8 @@ constexpr JoinCardinality kCardinalities[] = {
 class JoinTest : public ::testing::TestWithParam<mpc::ProtocolKind> {};
 
 // How a side is prepared before the join: rows where boolean column `keep` is 0 made invalid
-// (testing::KeepWhere), and column `nullable` made null where boolean column `present` is 0.
+// (testing::KeepWhere) if `filter`, and column `nullable` made null where boolean column
+// `present` is 0.
 struct Prep {
   bool filter = false;
   std::string nullable, present;
@@ -78,7 +79,7 @@ Cell CellOf(const PlainColumn& column, size_t r) {
 }
 
 // The valid rows of `t` as a sorted multiset.
-Rows ValidRows(const PlainTable& t) {
+Rows ValidRowsWithNulls(const PlainTable& t) {
   Rows rows;
   for (size_t r = 0; r < t.valid.size(); ++r) {
     if (!t.valid[r]) continue;
@@ -182,7 +183,7 @@ void ExpectMatchesPandas(mpc::ProtocolKind kind, const PlainTable& left, const P
   std::vector<std::string> names;
   for (const PlainColumn& c : out.columns) names.push_back(c.spec.name);
   EXPECT_EQ(names, ReferenceNames(left, right, spec)) << Describe(spec);
-  EXPECT_EQ(ValidRows(out), ReferenceRows(plain_left, plain_right, spec))
+  EXPECT_EQ(ValidRowsWithNulls(out), ReferenceRows(plain_left, plain_right, spec))
       << Describe(spec) << ", " << left.rows() << " x " << right.rows() << " rows";
   // A null the join made holds 0, never a value of a row that was filtered out (the right's
   // key columns excepted: they show the row's key, as the left's do).
@@ -307,13 +308,22 @@ TEST_P(JoinTest, NoMatchesAtAllAndEveryRowMatching) {
 }
 
 TEST_P(JoinTest, ColumnsWithNullsCarryTheirMasks) {
-  // "a" on the left and "b" on the right hold nulls where "keep" is 0; rows stay valid.
+  // "a" on the left and "b" on the right are null where a random boolean "has" is 0; with and
+  // without filtering both sides by "keep".
+  const auto with_has = [](PlainTable t, uint64_t seed) {
+    PlainTable has =
+        testing::RandomTable(seed, t.rows(), {RandomColumn{{"has", ColumnType::kBoolean, {}}}});
+    t.columns.push_back(has.columns[0]);
+    return t;
+  };
   for (const JoinHow how : kHows) {
     for (const JoinCardinality cardinality : kCardinalities) {
-      const PlainTable left = LeftSample(41, 30, LeftUnique(cardinality), 40);
-      const PlainTable right = RightSample(42, 30, RightUnique(cardinality), 40);
-      ExpectMatchesPandas(GetParam(), left, right, OnId(how, cardinality), Prep{false, "a", "keep"},
-                          Prep{true, "b", "keep"});
+      const PlainTable left = with_has(LeftSample(41, 30, LeftUnique(cardinality), 40), 43);
+      const PlainTable right = with_has(RightSample(42, 30, RightUnique(cardinality), 40), 44);
+      for (const bool filter : {false, true}) {
+        ExpectMatchesPandas(GetParam(), left, right, OnId(how, cardinality),
+                            Prep{filter, "a", "has"}, Prep{filter, "b", "has"});
+      }
     }
   }
 }
@@ -541,7 +551,7 @@ TEST_P(JoinTest, VerticalPartitioningIsTheOneToOneInnerJoin) {
   Result<testing::FrameRun> run = RunJoin(GetParam(), a, b, spec);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(NamesOf(run->result), (std::vector<std::string>{"id", "age", "income"}));
-  const Rows rows = ValidRows(run->result);
+  const Rows rows = ValidRowsWithNulls(run->result);
   ASSERT_EQ(rows.size(), 10U);  // ids 10..19
   for (const std::vector<Cell>& row : rows) EXPECT_GE(*row[0], 10);
   ExpectMatchesPandas(GetParam(), a, b, spec);
