@@ -1,0 +1,475 @@
+#include "arca/frame/join.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "arca/frame/distinct.h"
+#include "arca/frame/segmented_scan.h"
+
+namespace arca::frame {
+namespace {
+
+using mpc::RingTensor;
+using mpc::Shape;
+using mpc::Shared;
+
+constexpr std::pair<JoinCardinality, std::string_view> kCardinalityAliases[] = {
+    {JoinCardinality::kOneToOne, "1:1"},
+    {JoinCardinality::kOneToMany, "1:m"},
+    {JoinCardinality::kManyToOne, "m:1"}};
+
+bool SameKind(ColumnType a, ColumnType b) {
+  const auto number = [](ColumnType t) {
+    return t == ColumnType::kInteger || t == ColumnType::kDecimal;
+  };
+  return a == b || (number(a) && number(b));
+}
+
+Result<const Column*> KeyColumn(const Table& table, std::string_view side,
+                                const std::string& name) {
+  const Column* column = table.Find(name);
+  if (column == nullptr) {
+    return InvalidArgumentError(fmt::format("join: the {} table has no column '{}' (it has: {})",
+                                            side, name, fmt::join(table.ColumnNames(), ", ")));
+  }
+  if (column->has_nulls) {
+    return InvalidArgumentError(
+        fmt::format("join key '{}' may be null; fill or filter nulls first", name));
+  }
+  return column;
+}
+
+Status CheckKeys(const Table& left, const Table& right, const JoinSpec& spec) {
+  if (spec.left_on.empty() || spec.left_on.size() != spec.right_on.size()) {
+    return InvalidArgumentError(fmt::format(
+        "join: left_on has {} columns and right_on {}; they must pair up, at least one each",
+        spec.left_on.size(), spec.right_on.size()));
+  }
+  for (size_t j = 0; j < spec.left_on.size(); ++j) {
+    ARCA_ASSIGN_OR_RETURN(const Column* l, KeyColumn(left, "left", spec.left_on[j]));
+    ARCA_ASSIGN_OR_RETURN(const Column* r, KeyColumn(right, "right", spec.right_on[j]));
+    if (!SameKind(l->type, r->type)) {
+      return InvalidArgumentError(fmt::format("join: keys '{}' ({}) and '{}' ({}) differ in type",
+                                              l->name, ColumnTypeName(l->type), r->name,
+                                              ColumnTypeName(r->type)));
+    }
+    if (l->categories != r->categories) {
+      return InvalidArgumentError(fmt::format(
+          "join: categorical keys '{}' and '{}' have different category lists", l->name, r->name));
+    }
+  }
+  return OkStatus();
+}
+
+// The pair a key column is part of, or -1.
+int KeyIndex(const std::vector<std::string>& keys, const std::string& name) {
+  const auto at = std::find(keys.begin(), keys.end(), name);
+  return at == keys.end() ? -1 : static_cast<int>(at - keys.begin());
+}
+
+// One column of the result: the input column it shows and its name there.
+struct OutputColumn {
+  std::string name;
+  const Column* input = nullptr;
+  bool left = true;
+  int key = -1;  // the key pair whose merged key column it shows, or -1
+};
+
+// pandas' columns of a merge: the left's, then the right's without a key named as its left
+// partner; names on both sides take the suffixes.
+Result<std::vector<OutputColumn>> PlanColumns(const Table& left, const Table& right,
+                                              const JoinSpec& spec) {
+  std::vector<OutputColumn> out;
+  for (const Column& column : left.columns) {
+    out.push_back({column.name, &column, true, KeyIndex(spec.left_on, column.name)});
+  }
+  for (const Column& column : right.columns) {
+    bool dropped = false;
+    for (size_t j = 0; j < spec.right_on.size(); ++j) {
+      dropped = dropped || (spec.right_on[j] == column.name && spec.left_on[j] == column.name);
+    }
+    if (!dropped) {
+      out.push_back({column.name, &column, false, KeyIndex(spec.right_on, column.name)});
+    }
+  }
+  std::set<std::string> left_names, right_names;
+  for (const OutputColumn& c : out) (c.left ? left_names : right_names).insert(c.name);
+  const auto& [left_suffix, right_suffix] = spec.suffixes;
+  for (OutputColumn& c : out) {
+    if (!(c.left ? right_names : left_names).contains(c.name)) continue;
+    if (left_suffix.empty() && right_suffix.empty()) {
+      return InvalidArgumentError(
+          fmt::format("join: column '{}' is on both sides and both suffixes are empty", c.name));
+    }
+    c.name += c.left ? left_suffix : right_suffix;
+  }
+  std::set<std::string> names;
+  for (const OutputColumn& c : out) {
+    if (!names.insert(c.name).second) {
+      return InvalidArgumentError(
+          fmt::format("join: column '{}' appears twice after suffixing", c.name));
+    }
+  }
+  return out;
+}
+
+// A side of the join: U (declared unique) or M.
+struct Side {
+  const Table* table = nullptr;
+  bool left = false;
+  const std::vector<std::string>* keys = nullptr;
+  std::vector<const Column*> payload;  // its columns that are not keys, in order
+};
+
+Side MakeSide(const Table& table, bool left, const std::vector<std::string>& keys) {
+  Side side{&table, left, &keys, {}};
+  for (const Column& column : table.columns) {
+    if (KeyIndex(keys, column.name) < 0) side.payload.push_back(&column);
+  }
+  return side;
+}
+
+// The stacked matrix as rows [c, N] (U rows first, then M rows) and where each part is:
+// U's payload (each column's values, then its mask if it has nulls) and validity, M's payload
+// and validity, the merged keys, the order component.
+struct Stack {
+  int64_t rows = 0;
+  std::map<const Column*, int64_t> values_at, present_at;
+  int64_t unique_valid_at = 0, many_valid_at = 0, keys_at = 0;
+  Shared matrix;
+};
+
+// `part` ([its side's rows]) placed on its side's rows of the stack, zeros on the other's: [1, N].
+Result<Shared> OnSideRows(mpc::Protocol& p, const Shared& part, bool unique, int64_t unique_rows,
+                          int64_t many_rows) {
+  const Shared zeros = p.Public(RingTensor::Zeros(Shape{unique ? many_rows : unique_rows}));
+  ARCA_ASSIGN_OR_RETURN(Shared both,
+                        unique ? p.ConcatRows({part, zeros}) : p.ConcatRows({zeros, part}));
+  return p.Reshape(std::move(both), Shape{1, unique_rows + many_rows});
+}
+
+// The order component: (1 - valid)·N + index on U rows, 2N + valid·N + index on M rows.
+Result<Shared> OrderComponent(mpc::Protocol& p, const Side& unique, const Side& many, int64_t n) {
+  std::vector<Shared> parts;
+  int64_t index = 0;
+  for (const Side* side : {&unique, &many}) {
+    const int64_t rows = side->table->rows;
+    const bool is_unique = side == &unique;
+    RingTensor offsets(Shape{rows});
+    for (int64_t r = 0; r < rows; ++r) {
+      offsets.data()[r] = static_cast<uint64_t>((is_unique ? n : 2 * n) + index++);
+    }
+    ARCA_ASSIGN_OR_RETURN(
+        Shared scaled,
+        p.MulPublic(side->table->valid, RingTensor::Scalar(is_unique ? 0 - static_cast<uint64_t>(n)
+                                                                     : static_cast<uint64_t>(n))));
+    ARCA_ASSIGN_OR_RETURN(Shared component, p.AddPublic(scaled, offsets));
+    parts.push_back(std::move(component));
+  }
+  ARCA_ASSIGN_OR_RETURN(Shared both, p.ConcatRows(parts));
+  return p.Reshape(std::move(both), Shape{1, n});
+}
+
+// Stacks both sides and sorts the stack by (keys..., component).
+Result<Stack> SortedStack(mpc::Protocol& p, const Side& unique, const Side& many,
+                          SortTranscript* transcript) {
+  Stack s;
+  const int64_t nu = unique.table->rows, nm = many.table->rows;
+  s.rows = nu + nm;
+  std::vector<Shared> rows;
+  const auto add = [&](const Shared& part, bool on_unique) -> Status {
+    ARCA_ASSIGN_OR_RETURN(Shared row, OnSideRows(p, part, on_unique, nu, nm));
+    rows.push_back(std::move(row));
+    return OkStatus();
+  };
+  for (const Side* side : {&unique, &many}) {
+    const bool on_unique = side == &unique;
+    for (const Column* column : side->payload) {
+      s.values_at[column] = static_cast<int64_t>(rows.size());
+      ARCA_RETURN_IF_ERROR(add(column->values, on_unique));
+      if (column->has_nulls) {
+        s.present_at[column] = static_cast<int64_t>(rows.size());
+        ARCA_RETURN_IF_ERROR(add(column->present, on_unique));
+      }
+    }
+    (on_unique ? s.unique_valid_at : s.many_valid_at) = static_cast<int64_t>(rows.size());
+    ARCA_RETURN_IF_ERROR(add(side->table->valid, on_unique));
+  }
+  s.keys_at = static_cast<int64_t>(rows.size());
+  for (size_t j = 0; j < unique.keys->size(); ++j) {
+    const Shared& u = unique.table->Find((*unique.keys)[j])->values;
+    const Shared& m = many.table->Find((*many.keys)[j])->values;
+    ARCA_ASSIGN_OR_RETURN(Shared merged, p.ConcatRows({u, m}));
+    ARCA_ASSIGN_OR_RETURN(merged, p.Reshape(std::move(merged), Shape{1, s.rows}));
+    rows.push_back(std::move(merged));
+  }
+  ARCA_ASSIGN_OR_RETURN(Shared component, OrderComponent(p, unique, many, s.rows));
+  rows.push_back(std::move(component));
+  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(rows));
+  rows.clear();
+  ARCA_ASSIGN_OR_RETURN(Shared matrix, p.Transpose(stacked));
+  stacked = Shared();
+  const auto components = static_cast<int64_t>(unique.keys->size()) + 1;
+  ARCA_ASSIGN_OR_RETURN(Shared sorted, ShuffleSortRows(p, matrix, components, transcript));
+  matrix = Shared();
+  ARCA_ASSIGN_OR_RETURN(s.matrix, p.Transpose(sorted));
+  return s;
+}
+
+// Row `at` of `rows` ([r, n]) as [n].
+Result<Shared> RowOf(mpc::Protocol& p, const Shared& rows, int64_t at) {
+  const int64_t n = rows.shape().dim(1);
+  ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(rows, at, at + 1));
+  return p.Reshape(std::move(row), Shape{n});
+}
+
+// Products of pairs of [n] vectors, all in one Mul.
+class Products {
+ public:
+  // Queues *out = a·b, which Run writes.
+  Status Add(mpc::Protocol& p, const Shared& a, const Shared& b, Shared* out) {
+    ARCA_ASSIGN_OR_RETURN(Shared x, AsRow(p, a));
+    ARCA_ASSIGN_OR_RETURN(Shared y, AsRow(p, b));
+    left_.push_back(std::move(x));
+    right_.push_back(std::move(y));
+    outputs_.push_back(out);
+    return OkStatus();
+  }
+  // One Mul of [queued, n]; nothing when none is queued.
+  Status Run(mpc::Protocol& p) {
+    if (outputs_.empty()) return OkStatus();
+    ARCA_ASSIGN_OR_RETURN(Shared a, p.ConcatRows(left_));
+    ARCA_ASSIGN_OR_RETURN(Shared b, p.ConcatRows(right_));
+    ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(a, b));
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      ARCA_ASSIGN_OR_RETURN(*outputs_[i], RowOf(p, products, static_cast<int64_t>(i)));
+    }
+    return OkStatus();
+  }
+
+ private:
+  std::vector<Shared> left_, right_;
+  std::vector<Shared*> outputs_;
+};
+
+Result<Shared> OneMinus(mpc::Protocol& p, const Shared& bits) {
+  return p.AddPublic(p.Neg(bits), RingTensor::Scalar(1));
+}
+
+// What the result is made of, per row of the sorted stack.
+struct Matched {
+  std::vector<Shared> keys;
+  Shared valid;
+  // Where the right columns of a left join hold a value (empty for an inner join).
+  Shared right_present;
+  // Each payload column's values and, if it has nulls, mask, as the result shows them.
+  std::map<const Column*, Shared> values, present;
+  // The number of duplicate keys among the declared side's valid rows (rank 0), or empty when
+  // uniqueness is public (at most one row on each declared side).
+  std::optional<Shared> duplicates;
+};
+
+// Queues *cell = *cell·mask for the values and masks of `columns`.
+Status QueueMasked(mpc::Protocol& p, const std::vector<const Column*>& columns, const Shared& mask,
+                   Matched& m, Products& products) {
+  for (const Column* column : columns) {
+    Shared* values = &m.values[column];
+    ARCA_RETURN_IF_ERROR(products.Add(p, *values, mask, values));
+    if (column->has_nulls) {
+      Shared* present = &m.present[column];
+      ARCA_RETURN_IF_ERROR(products.Add(p, *present, mask, present));
+    }
+  }
+  return OkStatus();
+}
+
+// Reads each payload column of `side` (and its mask) from row-matrix `rows` into m.
+Status ReadPayload(mpc::Protocol& p, const Stack& s, const Side& side, const Shared& rows,
+                   Matched& m) {
+  for (const Column* column : side.payload) {
+    ARCA_ASSIGN_OR_RETURN(m.values[column], RowOf(p, rows, s.values_at.at(column)));
+    if (column->has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(m.present[column], RowOf(p, rows, s.present_at.at(column)));
+    }
+  }
+  return OkStatus();
+}
+
+// After the sort: key starts, the scan of U's columns, the validity, masks and duplicates.
+Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, const Side& many,
+                      const JoinSpec& spec) {
+  const int64_t n = s.rows;
+  const bool left_join = spec.how == JoinHow::kLeft;
+  Matched m;
+  for (size_t j = 0; j < unique.keys->size(); ++j) {
+    ARCA_ASSIGN_OR_RETURN(Shared key, RowOf(p, s.matrix, s.keys_at + static_cast<int64_t>(j)));
+    m.keys.push_back(std::move(key));
+  }
+  ARCA_ASSIGN_OR_RETURN(const Shared starts, RunStarts(p, m.keys));
+  Shared ends = starts;
+  if (n > 0) {
+    ARCA_ASSIGN_OR_RETURN(Shared next_starts, p.SliceRows(starts, 1, n));
+    ARCA_ASSIGN_OR_RETURN(ends,
+                          p.ConcatRows({next_starts, p.Public(RingTensor::Filled(Shape{1}, 1))}));
+  }
+  ARCA_ASSIGN_OR_RETURN(const Shared unique_valid, RowOf(p, s.matrix, s.unique_valid_at));
+  ARCA_ASSIGN_OR_RETURN(const Shared many_valid, RowOf(p, s.matrix, s.many_valid_at));
+  ARCA_RETURN_IF_ERROR(ReadPayload(p, s, many, s.matrix, m));
+
+  // A left join on a unique left: e = end·(1 - mvalid); M's columns masked by mvalid.
+  Shared unmatched_end;
+  if (left_join && unique.left) {
+    Products pre;
+    ARCA_ASSIGN_OR_RETURN(const Shared not_many, OneMinus(p, many_valid));
+    ARCA_RETURN_IF_ERROR(pre.Add(p, ends, not_many, &unmatched_end));
+    if (!many.table->all_valid) {
+      ARCA_RETURN_IF_ERROR(QueueMasked(p, many.payload, many_valid, m, pre));
+    }
+    ARCA_RETURN_IF_ERROR(pre.Run(p));
+  }
+
+  // U's payload and validity carried from each key's first row: `matched` is 1 where the key
+  // has a valid U row.
+  ARCA_ASSIGN_OR_RETURN(Shared unique_rows, p.SliceRows(s.matrix, 0, s.unique_valid_at + 1));
+  ARCA_ASSIGN_OR_RETURN(Shared scan_input, p.Transpose(unique_rows));
+  ARCA_ASSIGN_OR_RETURN(Shared scanned, SegmentedScan(p, starts, scan_input, ScanOp::kFirst));
+  ARCA_ASSIGN_OR_RETURN(const Shared carried, p.Transpose(scanned));
+  ARCA_ASSIGN_OR_RETURN(const Shared matched, RowOf(p, carried, s.unique_valid_at));
+  ARCA_RETURN_IF_ERROR(ReadPayload(p, s, unique, carried, m));
+
+  Products post;
+  if (!left_join) {
+    ARCA_RETURN_IF_ERROR(post.Add(p, many_valid, matched, &m.valid));
+  } else if (!unique.left) {
+    m.valid = many_valid;
+    m.right_present = matched;
+    if (!unique.table->all_valid) {
+      ARCA_RETURN_IF_ERROR(QueueMasked(p, unique.payload, matched, m, post));
+    }
+  } else {
+    ARCA_ASSIGN_OR_RETURN(const Shared output_rows, p.Add(many_valid, unmatched_end));
+    ARCA_RETURN_IF_ERROR(post.Add(p, output_rows, matched, &m.valid));
+    m.right_present = many_valid;
+  }
+  // Duplicates: valid rows minus distinct keys, the first (U) or last (M) row of each key.
+  const bool check_unique = unique.table->rows > 1;
+  const bool check_many = spec.cardinality == JoinCardinality::kOneToOne && many.table->rows > 1;
+  Shared firsts, lasts;
+  if (check_unique) ARCA_RETURN_IF_ERROR(post.Add(p, starts, unique_valid, &firsts));
+  if (check_many) ARCA_RETURN_IF_ERROR(post.Add(p, ends, many_valid, &lasts));
+  ARCA_RETURN_IF_ERROR(post.Run(p));
+  std::vector<std::pair<const Shared*, const Shared*>> counted;
+  if (check_unique) counted.emplace_back(&unique_valid, &firsts);
+  if (check_many) counted.emplace_back(&many_valid, &lasts);
+  for (const auto& [valid, distinct] : counted) {
+    ARCA_ASSIGN_OR_RETURN(Shared rows, p.Sum(*valid, -1));
+    ARCA_ASSIGN_OR_RETURN(Shared keys, p.Sum(*distinct, -1));
+    ARCA_ASSIGN_OR_RETURN(Shared extra, p.Sub(rows, keys));
+    if (m.duplicates.has_value()) {
+      ARCA_ASSIGN_OR_RETURN(extra, p.Add(*m.duplicates, extra));
+    }
+    m.duplicates = std::move(extra);
+  }
+  return m;
+}
+
+// Opens the one bit [duplicates == 0]; an error naming the declared side if it is 0.
+Status CheckUnique(mpc::Protocol& p, const Shared& duplicates, JoinCardinality cardinality) {
+  ARCA_ASSIGN_OR_RETURN(Shared count, p.Reshape(duplicates, Shape{1}));
+  ARCA_ASSIGN_OR_RETURN(Shared none, p.EqualPublic(count, RingTensor::FromValues(Shape{1}, {0})));
+  ARCA_ASSIGN_OR_RETURN(const RingTensor unique, p.Reveal(none));
+  if (unique[0] == 1) return OkStatus();
+  const std::string_view side = cardinality == JoinCardinality::kOneToOne    ? "left or right"
+                                : cardinality == JoinCardinality::kOneToMany ? "left"
+                                                                             : "right";
+  return InvalidArgumentError(fmt::format("join: {} keys are not unique (validate='{}')", side,
+                                          JoinCardinalityName(cardinality)));
+}
+
+// The result's column `c`.
+Column OutputOf(const OutputColumn& c, const Matched& m, bool left_join) {
+  Column out{c.name, c.input->type, c.input->categories, {}, {}, false};
+  const bool nullable = left_join && !c.left;
+  if (c.key >= 0) {
+    // The merged key: a kept right key shows the row's key, as its left partner does.
+    out.values = m.keys[static_cast<size_t>(c.key)];
+  } else {
+    out.values = m.values.at(c.input);
+    if (c.input->has_nulls) {
+      out.has_nulls = true;
+      out.present = m.present.at(c.input);
+      return out;
+    }
+  }
+  if (nullable) {
+    out.has_nulls = true;
+    out.present = m.right_present;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view JoinHowName(JoinHow how) { return how == JoinHow::kInner ? "inner" : "left"; }
+
+std::string_view JoinCardinalityName(JoinCardinality cardinality) {
+  switch (cardinality) {
+    case JoinCardinality::kOneToOne:
+      return "one_to_one";
+    case JoinCardinality::kOneToMany:
+      return "one_to_many";
+    case JoinCardinality::kManyToOne:
+      return "many_to_one";
+  }
+  return "?";
+}
+
+Result<JoinHow> ParseJoinHow(std::string_view name) {
+  for (const JoinHow how : {JoinHow::kInner, JoinHow::kLeft}) {
+    if (name == JoinHowName(how)) return how;
+  }
+  return InvalidArgumentError(
+      fmt::format("join: how='{}' is not supported (supported: inner, left)", name.substr(0, 40)));
+}
+
+Result<JoinCardinality> ParseJoinCardinality(std::string_view name) {
+  for (const auto& [cardinality, alias] : kCardinalityAliases) {
+    if (name == JoinCardinalityName(cardinality) || name == alias) return cardinality;
+  }
+  return InvalidArgumentError(fmt::format(
+      "join: validate='{}' is not supported (supported: one_to_one, one_to_many, many_to_one; "
+      "declare which side's keys are unique)",
+      name.substr(0, 40)));
+}
+
+Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, const JoinSpec& spec,
+                   SortTranscript* transcript) {
+  ARCA_RETURN_IF_ERROR(CheckKeys(left, right, spec));
+  ARCA_ASSIGN_OR_RETURN(const std::vector<OutputColumn> columns, PlanColumns(left, right, spec));
+  const bool unique_is_left = spec.cardinality == JoinCardinality::kOneToMany;
+  const Side unique =
+      unique_is_left ? MakeSide(left, true, spec.left_on) : MakeSide(right, false, spec.right_on);
+  const Side many =
+      unique_is_left ? MakeSide(right, false, spec.right_on) : MakeSide(left, true, spec.left_on);
+  ARCA_ASSIGN_OR_RETURN(const Stack stack, SortedStack(p, unique, many, transcript));
+  ARCA_ASSIGN_OR_RETURN(const Matched matched, Match(p, stack, unique, many, spec));
+  if (matched.duplicates.has_value()) {
+    ARCA_RETURN_IF_ERROR(CheckUnique(p, *matched.duplicates, spec.cardinality));
+  }
+  Table out;
+  out.rows = stack.rows;
+  out.valid = matched.valid;
+  for (const OutputColumn& c : columns) {
+    out.columns.push_back(OutputOf(c, matched, spec.how == JoinHow::kLeft));
+  }
+  out.notices = left.notices;
+  out.notices.insert(out.notices.end(), right.notices.begin(), right.notices.end());
+  return out;
+}
+
+}  // namespace arca::frame
