@@ -249,8 +249,12 @@ class Join(Op):
 
     @property
     def shared_keys(self) -> bool:
-        """Whether both sides name their keys alike (``on``): the right's keys are then dropped."""
+        """Whether both sides name their keys alike (``on``)."""
         return self.left_on == self.right_on
+
+    def _dropped(self, name: str) -> bool:
+        """Whether the right's column ``name`` is a key named as its left partner (pandas drops it)."""
+        return any(l_key == r_key == name for l_key, r_key in zip(self.left_on, self.right_on))
 
     def fields(self) -> dict[str, Any]:
         keys: dict[str, Any] = (
@@ -260,13 +264,13 @@ class Join(Op):
 
     def origins(self, left: Schema, right: Schema) -> list[tuple[ColumnSpec, int, str]]:
         """Each output column with the side (0 left, 1 right) and the input column it comes from."""
-        right_columns = [c for c in right if not (self.shared_keys and c.name in self.right_on)]
+        right_columns = [c for c in right if not self._dropped(c.name)]
         left_names = set(left.names)
         right_names = {c.name for c in right_columns}
         out = []
         for side, columns, others in ((0, list(left), right_names), (1, right_columns, left_names)):
             for c in columns:
-                clash = c.name in others and not (self.shared_keys and c.name in self.left_on)
+                clash = c.name in others
                 out.append((c.renamed(c.name + self.suffixes[side]) if clash else c, side, c.name))
         return out
 

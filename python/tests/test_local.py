@@ -184,3 +184,31 @@ def test_native_noisy_group_sums_stay_near_pandas(protocol):
     expected = SYNTHETIC.groupby("site").agg(total=("income", "sum"), n=("income", "size"))
     pd.testing.assert_frame_equal(out[["total"]], expected[["total"]], check_dtype=False, atol=0.02, rtol=0)
     assert (out["n"] - expected["n"]).abs().max() <= 1
+
+
+@needs_native
+@pytest.mark.parametrize("protocol", ["plaintext", "dealer2pc", "rep3"])
+def test_native_merges_match_pandas(protocol):
+    rng = np.random.default_rng(3)
+    # Columns in name order, as a dataset's come (docs/PYTHON.md).
+    owner_a = pd.DataFrame({"age": rng.integers(18, 90, 40), "id": np.arange(0, 40)})
+    owner_b = pd.DataFrame({"id": np.arange(20, 60), "income": np.round(rng.normal(50, 10, 40), 2)})
+    visits = pd.DataFrame({"cost": np.round(rng.uniform(5, 50, 120), 2), "id": rng.integers(0, 60, 120)})
+    a, b, v = arca.dataset("a", like=owner_a), arca.dataset("b", like=owner_b), arca.dataset("v", like=visits)
+    vertical = a.merge(b, on="id", how="inner", validate="one_to_one")
+    looked_up = v.merge(a, on="id", how="left", validate="many_to_one")
+    plan = arca.Plan("Joins", outputs={
+        "vertical": vertical,
+        "looked_up": looked_up,
+        "by_band": looked_up[looked_up.age >= 50].agg({"cost": ["sum", "count"]}),
+    }, recipients=["lab"], levels=[protocol if protocol != "plaintext" else "tee"])
+    out = arca.local.run(plan, {"a": owner_a, "b": owner_b, "v": visits}, protocol=protocol)
+    # A join's rows come in key order, not pandas' order: compare sorted.
+    def rows(frame, key):
+        return frame.sort_values(key, kind="stable").reset_index(drop=True)
+    tol = dict(check_dtype=False, atol=1e-4, rtol=0)
+    expected = owner_a.merge(owner_b, on="id", how="inner", validate="one_to_one")
+    pd.testing.assert_frame_equal(rows(out["vertical"], ["id"]), rows(expected, ["id"]), **tol)
+    expected = visits.merge(owner_a, on="id", how="left", validate="many_to_one")
+    pd.testing.assert_frame_equal(rows(out["looked_up"], ["id", "cost"]), rows(expected, ["id", "cost"]), **tol)
+    pd.testing.assert_frame_equal(out["by_band"], expected[expected.age >= 50].agg({"cost": ["sum", "count"]}), **tol)

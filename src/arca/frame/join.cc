@@ -80,40 +80,16 @@ struct OutputColumn {
   int key = -1;  // the key pair whose merged key column it shows, or -1
 };
 
-// pandas' columns of a merge: the left's, then the right's without a key named as its left
-// partner; names on both sides take the suffixes.
+// The result's columns, each with the input column it shows.
 Result<std::vector<OutputColumn>> PlanColumns(const Table& left, const Table& right,
                                               const JoinSpec& spec) {
+  ARCA_ASSIGN_OR_RETURN(std::vector<JoinedColumn> joined,
+                        JoinedColumns(left.ColumnNames(), right.ColumnNames(), spec));
   std::vector<OutputColumn> out;
-  for (const Column& column : left.columns) {
-    out.push_back({column.name, &column, true, KeyIndex(spec.left_on, column.name)});
-  }
-  for (const Column& column : right.columns) {
-    bool dropped = false;
-    for (size_t j = 0; j < spec.right_on.size(); ++j) {
-      dropped = dropped || (spec.right_on[j] == column.name && spec.left_on[j] == column.name);
-    }
-    if (!dropped) {
-      out.push_back({column.name, &column, false, KeyIndex(spec.right_on, column.name)});
-    }
-  }
-  std::set<std::string> left_names, right_names;
-  for (const OutputColumn& c : out) (c.left ? left_names : right_names).insert(c.name);
-  const auto& [left_suffix, right_suffix] = spec.suffixes;
-  for (OutputColumn& c : out) {
-    if (!(c.left ? right_names : left_names).contains(c.name)) continue;
-    if (left_suffix.empty() && right_suffix.empty()) {
-      return InvalidArgumentError(
-          fmt::format("join: column '{}' is on both sides and both suffixes are empty", c.name));
-    }
-    c.name += c.left ? left_suffix : right_suffix;
-  }
-  std::set<std::string> names;
-  for (const OutputColumn& c : out) {
-    if (!names.insert(c.name).second) {
-      return InvalidArgumentError(
-          fmt::format("join: column '{}' appears twice after suffixing", c.name));
-    }
+  for (const JoinedColumn& c : joined) {
+    const Table& side = c.left ? left : right;
+    out.push_back({c.name, side.Find(c.source), c.left,
+                   KeyIndex(c.left ? spec.left_on : spec.right_on, c.source)});
   }
   return out;
 }
@@ -445,6 +421,39 @@ Result<JoinCardinality> ParseJoinCardinality(std::string_view name) {
       "join: validate='{}' is not supported (supported: one_to_one, one_to_many, many_to_one; "
       "declare which side's keys are unique)",
       name.substr(0, 40)));
+}
+
+Result<std::vector<JoinedColumn>> JoinedColumns(const std::vector<std::string>& left,
+                                                const std::vector<std::string>& right,
+                                                const JoinSpec& spec) {
+  std::vector<JoinedColumn> out;
+  for (const std::string& name : left) out.push_back({name, true, name});
+  for (const std::string& name : right) {
+    bool dropped = false;
+    for (size_t j = 0; j < spec.right_on.size() && j < spec.left_on.size(); ++j) {
+      dropped = dropped || (spec.right_on[j] == name && spec.left_on[j] == name);
+    }
+    if (!dropped) out.push_back({name, false, name});
+  }
+  std::set<std::string> left_names, right_names;
+  for (const JoinedColumn& c : out) (c.left ? left_names : right_names).insert(c.name);
+  const auto& [left_suffix, right_suffix] = spec.suffixes;
+  for (JoinedColumn& c : out) {
+    if (!(c.left ? right_names : left_names).contains(c.name)) continue;
+    if (left_suffix.empty() && right_suffix.empty()) {
+      return InvalidArgumentError(
+          fmt::format("join: column '{}' is on both sides and both suffixes are empty", c.name));
+    }
+    c.name += c.left ? left_suffix : right_suffix;
+  }
+  std::set<std::string> names;
+  for (const JoinedColumn& c : out) {
+    if (!names.insert(c.name).second) {
+      return InvalidArgumentError(
+          fmt::format("join: column '{}' appears twice after suffixing", c.name));
+    }
+  }
+  return out;
 }
 
 Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, const JoinSpec& spec,

@@ -101,6 +101,20 @@ struct JoinSpec {
   std::pair<std::string, std::string> suffixes{"_x", "_y"};
 };
 
+// One column of a join's result: its name, its side, and its name in that input.
+struct JoinedColumn {
+  std::string name;
+  bool left = true;
+  std::string source;
+};
+
+// pandas' result columns of merging tables whose columns are named `left` and `right` (in
+// order): the left's, then the right's without a key named as its left partner; names on both
+// sides take the suffixes. Errors as Join's for names (both suffixes empty, a name twice).
+Result<std::vector<JoinedColumn>> JoinedColumns(const std::vector<std::string>& left,
+                                                const std::vector<std::string>& right,
+                                                const JoinSpec& spec);
+
 // The join of `left` and `right` described in the file comment. Errors (one line each, naming
 // the column): an unknown key column, a key pair of different types or categories, a key
 // column that may hold nulls, overlapping names with both suffixes empty, a name that appears

@@ -23,6 +23,33 @@ std::vector<std::set<std::string>> RowSources(const ValidatedPlan& plan) {
   return sources;
 }
 
+namespace {
+
+// The input columns that a join renames with its suffixes.
+std::vector<std::string> RenamedByJoin(const ValidatedPlan& plan, const Node& node,
+                                       const JoinArgs& join) {
+  std::vector<std::vector<std::string>> sides;
+  for (const std::string& input : node.inputs) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < plan.plan.nodes.size(); ++k) {
+      if (plan.plan.nodes[k].id != input) continue;
+      for (const auto& [name, type] : plan.values[k].columns) names.push_back(name);
+    }
+    sides.push_back(std::move(names));
+  }
+  std::vector<std::string> renamed;
+  if (sides.size() != 2) return renamed;
+  const Result<std::vector<frame::JoinedColumn>> joined =
+      frame::JoinedColumns(sides[0], sides[1], join.Spec());
+  if (!joined.ok()) return renamed;
+  for (const frame::JoinedColumn& c : *joined) {
+    if (c.name != c.source) renamed.push_back(c.source);
+  }
+  return renamed;
+}
+
+}  // namespace
+
 Status CheckAggregateOnly(const ValidatedPlan& plan,
                           const std::vector<std::set<std::string>>& sources,
                           const std::map<std::string, AnalysisRules>& rules) {
@@ -46,6 +73,11 @@ Status CheckAggregateOnly(const ValidatedPlan& plan,
             uses.emplace_back(fmt::format("columns[{}].value", j), form.column);
           }
         });
+      }
+    } else if (const auto* join = std::get_if<JoinArgs>(&node.args)) {
+      // A suffixed name would carry the column on under a name its owner did not list.
+      for (const std::string& renamed : RenamedByJoin(plan, node, *join)) {
+        uses.emplace_back("suffixes", renamed);
       }
     }
     // A released table holds its columns' values.

@@ -12,6 +12,7 @@
 #include "arca/frame/distinct.h"
 #include "arca/frame/evaluate.h"
 #include "arca/frame/group_by.h"
+#include "arca/frame/join.h"
 #include "arca/frame/quantiles.h"
 #include "arca/frame/sort.h"
 #include "arca/frame/statistics.h"
@@ -176,6 +177,11 @@ class Runner {
         return Assign(i, std::get<AssignArgs>(node.args));
       default:
         return Analytics(i);
+      case Op::kJoin: {
+        ARCA_ASSIGN_OR_RETURN(const Table* left, TableInput(node, 0));
+        ARCA_ASSIGN_OR_RETURN(const Table* right, TableInput(node, 1));
+        return AsNodeValue(frame::Join(p_, *left, *right, std::get<JoinArgs>(node.args).Spec()));
+      }
       case Op::kUnion: {
         std::vector<const Table*> tables;
         for (size_t k = 0; k < node.inputs.size(); ++k) {

@@ -66,6 +66,17 @@ void WriteArgs(const GroupByArgs& args, json& out) {
 void WriteArgs(const AggregateArgs& args, json& out) {
   out["aggregates"] = AggregatesJson(args.aggregates);
 }
+void WriteArgs(const JoinArgs& args, json& out) {
+  if (args.left_on == args.right_on) {
+    out["on"] = StringList(args.left_on);
+  } else {
+    out["left_on"] = StringList(args.left_on);
+    out["right_on"] = StringList(args.right_on);
+  }
+  out["how"] = frame::JoinHowName(args.how);
+  out["validate"] = frame::JoinCardinalityName(args.cardinality);
+  out["suffixes"] = {args.suffixes.first, args.suffixes.second};
+}
 void WriteArgs(const SortArgs& args, json& out) {
   json by = json::array();
   for (const frame::SortKey& key : args.by) {
@@ -181,6 +192,8 @@ std::string_view OpName(Op op) {
       return "crosstab";
     case Op::kAggregate:
       return "aggregate";
+    case Op::kJoin:
+      return "join";
   }
   return "?";
 }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "arca/frame/aggregate.h"
 #include "arca/frame/expression.h"
 #include "arca/frame/group_by.h"
+#include "arca/frame/join.h"
 #include "arca/frame/sort.h"
 
 namespace arca::plan {
@@ -86,10 +88,11 @@ enum class Op {
   kCorr,
   kCrosstab,
   kAggregate,
+  kJoin,
 };
 // "column", "filter", "union", "stats", "train_logistic", "train_linear", "infer", "select",
 // "assign", "groupby", "sort", "head", "distinct", "describe", "quantile", "value_counts",
-// "histogram", "cov", "corr", "crosstab", "aggregate".
+// "histogram", "cov", "corr", "crosstab", "aggregate", "join".
 std::string_view OpName(Op op);
 
 enum class Statistic { kCount, kSum, kMean, kVariance, kMin, kMax };
@@ -147,6 +150,15 @@ struct GroupByArgs {
 struct AggregateArgs {
   std::vector<frame::Aggregate> aggregates;  // in order
   bool operator==(const AggregateArgs&) const = default;
+};
+// `join`: pandas' left.merge(right, ...) of its two inputs (frame/join.h).
+struct JoinArgs {
+  std::vector<std::string> left_on, right_on;  // "on" in the document when they are equal
+  frame::JoinHow how = frame::JoinHow::kInner;
+  frame::JoinCardinality cardinality = frame::JoinCardinality::kOneToOne;  // "validate"
+  std::pair<std::string, std::string> suffixes{"_x", "_y"};
+  bool operator==(const JoinArgs&) const = default;
+  frame::JoinSpec Spec() const { return {left_on, right_on, how, cardinality, suffixes}; }
 };
 struct SortArgs {
   std::vector<frame::SortKey> by;
@@ -213,10 +225,10 @@ struct InferArgs {
   bool operator==(const InferArgs&) const = default;
 };
 
-using NodeArgs =
-    std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs, SelectArgs,
-                 AssignArgs, GroupByArgs, SortArgs, HeadArgs, ColumnsArgs, DescribeArgs,
-                 QuantileArgs, ValueCountsArgs, HistogramArgs, CrosstabArgs, AggregateArgs>;
+using NodeArgs = std::variant<ColumnArgs, FilterArgs, UnionArgs, StatsArgs, TrainArgs, InferArgs,
+                              SelectArgs, AssignArgs, GroupByArgs, SortArgs, HeadArgs, ColumnsArgs,
+                              DescribeArgs, QuantileArgs, ValueCountsArgs, HistogramArgs,
+                              CrosstabArgs, AggregateArgs, JoinArgs>;
 
 struct Node {
   std::string id;

@@ -30,7 +30,7 @@ constexpr std::array kOps = {Op::kColumn,        Op::kFilter,      Op::kUnion,  
                              Op::kAssign,        Op::kGroupBy,     Op::kSort,     Op::kHead,
                              Op::kDistinct,      Op::kDescribe,    Op::kQuantile, Op::kValueCounts,
                              Op::kHistogram,     Op::kCov,         Op::kCorr,     Op::kCrosstab,
-                             Op::kAggregate};
+                             Op::kAggregate,     Op::kJoin};
 // Values a list of numbers in a node may hold (quantiles, edges, a key's domain).
 constexpr size_t kMaxNumbers = 4096;
 constexpr std::array kStatistics = {Statistic::kCount,    Statistic::kSum, Statistic::kMean,
@@ -270,6 +270,61 @@ Result<NodeArgs> ParseSort(const json& node, const Where& where) {
   return NodeArgs{std::move(args)};
 }
 
+Result<NodeArgs> ParseJoin(const json& node, const Where& where) {
+  ARCA_RETURN_IF_ERROR(CheckObject(
+      node, where,
+      {"id", "op", "inputs", "on", "left_on", "right_on", "how", "validate", "suffixes"}));
+  JoinArgs args;
+  if (node.contains("on")) {
+    if (node.contains("left_on") || node.contains("right_on")) {
+      return where.Error("on", "give on, or left_on and right_on, not both");
+    }
+    ARCA_ASSIGN_OR_RETURN(args.left_on, ColumnListField(node, where, "on", 1, kMaxColumns));
+    args.right_on = args.left_on;
+  } else {
+    ARCA_ASSIGN_OR_RETURN(args.left_on, ColumnListField(node, where, "left_on", 1, kMaxColumns));
+    ARCA_ASSIGN_OR_RETURN(args.right_on, ColumnListField(node, where, "right_on", 1, kMaxColumns));
+    if (args.left_on.size() != args.right_on.size()) {
+      return where.Error("right_on", "must name as many columns as left_on");
+    }
+  }
+  const auto name_of = [&](std::string_view field,
+                           const std::string& fallback) -> Result<std::string> {
+    const auto value = node.find(field);
+    if (value == node.end()) return fallback;
+    if (!value->is_string()) return where.Error(field, "must be a string");
+    return value->get<std::string>();
+  };
+  ARCA_ASSIGN_OR_RETURN(const std::string how, name_of("how", "inner"));
+  Result<frame::JoinHow> parsed_how = frame::ParseJoinHow(how);
+  if (!parsed_how.ok()) return where.Error("how", parsed_how.status().message());
+  args.how = *parsed_how;
+  if (!node.contains("validate")) {
+    return where.Error("validate", "is required: one_to_one, one_to_many or many_to_one");
+  }
+  ARCA_ASSIGN_OR_RETURN(const std::string validate, name_of("validate", ""));
+  Result<frame::JoinCardinality> cardinality = frame::ParseJoinCardinality(validate);
+  if (!cardinality.ok()) return where.Error("validate", cardinality.status().message());
+  args.cardinality = *cardinality;
+  if (const auto suffixes = node.find("suffixes"); suffixes != node.end()) {
+    constexpr size_t kMaxSuffixBytes = 32;
+    const auto fits = [](const json& v) {
+      if (!v.is_string() || v.get<std::string>().size() > kMaxSuffixBytes) return false;
+      const std::string text = v.get<std::string>();
+      return std::none_of(text.begin(), text.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 32 || c == 127; });
+    };
+    if (!suffixes->is_array() || suffixes->size() != 2 || !fits((*suffixes)[0]) ||
+        !fits((*suffixes)[1])) {
+      return where.Error("suffixes",
+                         "must be two strings of at most 32 bytes, without control "
+                         "characters");
+    }
+    args.suffixes = {(*suffixes)[0].get<std::string>(), (*suffixes)[1].get<std::string>()};
+  }
+  return NodeArgs{std::move(args)};
+}
+
 Result<NodeArgs> ParseAnalytics(Op op, const json& node, const Where& where) {
   switch (op) {
     case Op::kGroupBy:
@@ -386,6 +441,11 @@ Result<Node> ParseNode(const json& value, size_t index) {
     case Op::kColumn: {
       ARCA_ASSIGN_OR_RETURN(node.args, ParseColumn(value, where));
       return node;  // a source: no "inputs"
+    }
+    case Op::kJoin: {
+      ARCA_ASSIGN_OR_RETURN(node.args, ParseJoin(value, where));
+      ARCA_ASSIGN_OR_RETURN(node.inputs, NameListField(value, where, "inputs", 2, 2));
+      return node;
     }
     case Op::kUnion: {
       ARCA_RETURN_IF_ERROR(CheckObject(value, where, {"id", "op", "inputs"}));

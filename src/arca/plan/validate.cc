@@ -386,6 +386,48 @@ class Checker {
     return out;
   }
 
+  // pandas' merge columns (frame::JoinedColumns) with their input's types; keys exist and
+  // pair numbers with numbers, other types with the same type.
+  Value JoinOf(const Node& node, const JoinArgs& args) {
+    Value out;
+    const Columns* left = TableInput(node, node.inputs.at(0));
+    const Columns* right = TableInput(node, node.inputs.at(1));
+    if (left == nullptr || right == nullptr) return out;
+    const bool on = args.left_on == args.right_on;
+    for (size_t j = 0; j < args.left_on.size(); ++j) {
+      const std::string l_field = fmt::format("{}[{}]", on ? "on" : "left_on", j);
+      const std::string r_field = fmt::format("{}[{}]", on ? "on" : "right_on", j);
+      const bool has_left = HasColumn(node, node.inputs[0], *left, l_field, args.left_on[j]);
+      const bool has_right = HasColumn(node, node.inputs[1], *right, r_field, args.right_on[j]);
+      if (!has_left || !has_right) continue;
+      const std::optional<ColumnType> lt = left->at(args.left_on[j]);
+      const std::optional<ColumnType> rt = right->at(args.right_on[j]);
+      const auto number = [](ColumnType t) {
+        return t == ColumnType::kInteger || t == ColumnType::kDecimal;
+      };
+      if (lt && rt && *lt != *rt && !(number(*lt) && number(*rt))) {
+        Problem(node.Describe(), r_field,
+                fmt::format("key '{}' is {} but its partner '{}' is {}", args.right_on[j],
+                            ColumnTypeName(*rt), args.left_on[j], ColumnTypeName(*lt)));
+      }
+    }
+    const auto names = [](const Columns& table) {
+      std::vector<std::string> out_names;
+      for (const auto& [name, type] : table) out_names.push_back(name);
+      return out_names;
+    };
+    Result<std::vector<frame::JoinedColumn>> joined =
+        frame::JoinedColumns(names(*left), names(*right), args.Spec());
+    if (!joined.ok()) {
+      Problem(node.Describe(), "suffixes", joined.status().message());
+      return out;
+    }
+    for (const frame::JoinedColumn& c : *joined) {
+      out.columns[c.name] = (c.left ? *left : *right).at(c.source);
+    }
+    return out;
+  }
+
   Value UnionOf(const Node& node) {
     Value out;
     const std::string* first = nullptr;
@@ -493,6 +535,8 @@ class Checker {
       }
       case Op::kUnion:
         return UnionOf(node);
+      case Op::kJoin:
+        return JoinOf(node, std::get<JoinArgs>(node.args));
       case Op::kStats:
         return StatsOf(node, std::get<StatsArgs>(node.args));
       case Op::kTrainLogistic:
