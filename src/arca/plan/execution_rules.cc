@@ -80,12 +80,20 @@ Status CheckAggregateOnly(const ValidatedPlan& plan,
         uses.emplace_back("suffixes", renamed);
       }
     }
-    // A released table holds its columns' values.
+    // A released table holds its columns' values; a summary's are aggregates, but for a
+    // group-by's keys, which may be the column's own values.
     for (const Output& output : plan.plan.outputs) {
       if (output.node != node.id || node.op == Op::kInfer ||
           plan.values[i].kind != ValueKind::kTable) {
         continue;
       }
+      if (const auto* group_by = std::get_if<GroupByArgs>(&node.args)) {
+        for (const std::string& key : group_by->keys) {
+          uses.emplace_back("output '" + output.name + "'", key);
+        }
+        continue;
+      }
+      if (IsSummary(node.op)) continue;
       for (const auto& [column, type] : plan.values[i].columns) {
         uses.emplace_back("output '" + output.name + "'", column);
       }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 #include <tuple>
 
 #include "arca/plan/executor.h"
@@ -129,6 +130,36 @@ TEST_P(ExecutorTableTest, AnAggregateOnlyColumnIsNotReleasedInATable) {
   EXPECT_EQ(run.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(run.status().message(), HasSubstr("column 'age' of dataset 'clinic' is "
                                                 "aggregate-only"));
+}
+
+TEST_P(ExecutorTableTest, SummariesOfAnAggregateOnlyColumnAreReleasedButNotItsValuesAsKeys) {
+  const std::string summaries = R"({
+    "version": 1, "name": "Ages",
+    "inputs": {"clinic": {"columns": ["age", "site"]}},
+    "nodes": [
+      {"id": "rows", "op": "column", "dataset": "clinic", "columns": ["age", "site"]},
+      {"id": "g", "op": "groupby", "inputs": ["rows"], "keys": ["site"],
+       "aggregates": [{"column": "age", "how": "mean", "name": "age"}]},
+      {"id": "d", "op": "describe", "inputs": ["rows"], "columns": ["age"]}
+    ],
+    "outputs": [{"name": "g", "node": "g", "recipients": ["lab"]},
+                {"name": "d", "node": "d", "recipients": ["lab"]}],
+    "levels": ["dealer2pc", "rep3"]})";
+  AnalysisRules rules;
+  rules.aggregate_only = {"age"};
+  Result<ValidatedPlan> plan = LoadPlan(summaries);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const PlanRun run = RunPlan(GetParam(), *plan, {{"clinic", Clinic(30)}}, {{"clinic", rules}});
+  EXPECT_TRUE(run.status().ok()) << run.status().ToString();
+
+  std::string by_age = summaries;
+  by_age.replace(by_age.find(R"("keys": ["site"])"), 16, R"("keys": ["age"])");
+  plan = LoadPlan(by_age);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const PlanRun refused = RunPlan(GetParam(), *plan, {{"clinic", Clinic(30)}}, {{"clinic", rules}});
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("field 'output 'g'': column 'age' of dataset 'clinic' is aggregate-only"));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllProtocols, ExecutorTableTest,

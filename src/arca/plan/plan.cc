@@ -198,6 +198,23 @@ std::string_view OpName(Op op) {
   return "?";
 }
 
+bool IsSummary(Op op) {
+  switch (op) {
+    case Op::kGroupBy:
+    case Op::kAggregate:
+    case Op::kDescribe:
+    case Op::kQuantile:
+    case Op::kValueCounts:
+    case Op::kHistogram:
+    case Op::kCov:
+    case Op::kCorr:
+    case Op::kCrosstab:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view StatisticName(Statistic statistic) {
   switch (statistic) {
     case Statistic::kCount:

@@ -94,6 +94,10 @@ enum class Op {
 // "assign", "groupby", "sort", "head", "distinct", "describe", "quantile", "value_counts",
 // "histogram", "cov", "corr", "crosstab", "aggregate", "join".
 std::string_view OpName(Op op);
+// Whether `op` summarises its input (groupby, aggregate, describe, quantile, value_counts,
+// histogram, cov, corr, crosstab): its cells are aggregates, and its rows are fixed by the
+// plan and the schema (a group-by's with known key domains).
+bool IsSummary(Op op);
 
 enum class Statistic { kCount, kSum, kMean, kVariance, kMin, kMax };
 // "count", "sum", "mean", "variance", "min", "max".

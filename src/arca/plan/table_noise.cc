@@ -91,23 +91,6 @@ Status AddSamples(fxp::FixedPoint& fp, Table& table, const TableNoise& noise) {
 
 }  // namespace
 
-bool ReleasesSummary(const Node& node) {
-  switch (node.op) {
-    case Op::kGroupBy:
-    case Op::kAggregate:
-    case Op::kDescribe:
-    case Op::kQuantile:
-    case Op::kValueCounts:
-    case Op::kHistogram:
-    case Op::kCov:
-    case Op::kCorr:
-    case Op::kCrosstab:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::set<std::string> LabelColumns(const Node& node) {
   if (const auto* args = std::get_if<GroupByArgs>(&node.args)) {
     return {args->keys.begin(), args->keys.end()};

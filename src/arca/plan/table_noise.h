@@ -42,9 +42,6 @@ struct TableNoise {
   std::string count_column;      // the column compared with min_count (integer)
 };
 
-// Whether the op's output may carry noise: its rows do not depend on the data (summary ops).
-bool ReleasesSummary(const Node& node);
-
 // The columns of a summary op's output that are public labels: a group-by's keys, describe's
 // "statistic", quantile's "quantile", value_counts' values, histogram's "lower" and "upper",
 // cov's and corr's "column", crosstab's index. None for `aggregate`.

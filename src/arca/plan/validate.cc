@@ -9,7 +9,6 @@
 
 #include "arca/plan/canonical_json.h"
 #include "arca/plan/fields.h"
-#include "arca/plan/table_noise.h"
 
 namespace arca::plan {
 namespace {
@@ -563,7 +562,7 @@ class Checker {
       }
       const size_t i = index_.at(output.node);
       if (output.noise && values_[i].kind == ValueKind::kTable && plan_.nodes[i].op != Op::kInfer &&
-          !ReleasesSummary(plan_.nodes[i])) {
+          !IsSummary(plan_.nodes[i].op)) {
         Problem(context, "noise",
                 plan_.nodes[i].Describe() +
                     " releases rows; noise applies to statistics, models, predictions and summary "
