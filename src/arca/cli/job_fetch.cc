@@ -112,7 +112,9 @@ Result<FetchedJob> FetchJobResult(client::CoordinatorClient& client, const JobFe
     if (!temporary) fetched.result_files.push_back(path);
   }
   ARCA_ASSIGN_OR_RETURN(fetched.outputs, client::CombineResultFiles(files, result_private_key));
-  ARCA_RETURN_IF_ERROR(WriteFile(request.out_csv, client::ResultCsv(fetched.outputs), 0600));
+  if (!request.out_csv.empty()) {
+    ARCA_RETURN_IF_ERROR(WriteFile(request.out_csv, client::ResultCsv(fetched.outputs), 0600));
+  }
   if (!request.receipt_path.empty()) {
     ARCA_RETURN_IF_ERROR(WriteFile(request.receipt_path, answer["receipt"].dump(2) + "\n", 0644));
   }

@@ -1,7 +1,8 @@
 // Fetching a finished job's result: every compute node's encrypted result file, combined and
 // decrypted with the consumer's private result key into the result CSV, and the job's
 // receipt for `arca consumer verify-receipt`. `arca consumer fetch` is this; commands that
-// run a job and wait (job_watch.h) then call it too.
+// run a job and wait (job_watch.h) then call it too, and so does the Python client
+// (python/native/platform_module.cc), which takes the outputs and writes no CSV.
 #ifndef ARCA_CLI_JOB_FETCH_H_
 #define ARCA_CLI_JOB_FETCH_H_
 
@@ -18,7 +19,9 @@ namespace arca::cli {
 
 struct JobFetchRequest {
   int64_t job = 0;
-  std::string out_csv;  // where the combined result goes (mode 0600: it is plaintext)
+  // Where the combined result goes (mode 0600: it is plaintext); "" for nowhere (the caller
+  // takes FetchedJob::outputs).
+  std::string out_csv{};
   // Where the receipt object {"job", "parts"} goes; "" for nowhere.
   std::string receipt_path{};
   // Where the nodes' encrypted result files are kept, as <node>.ares (made if missing, mode
@@ -32,8 +35,8 @@ struct FetchedJob {
 };
 
 // GET /v1/jobs/{job}/receipt, FetchResult of each node it lists, each file's SHA-256 checked
-// against the list, CombineResultFiles with `result_private_key`, then the CSV and receipt
-// written. Nothing is written to `out_csv` unless every file opens and combines; only
+// against the list, CombineResultFiles with `result_private_key`, then the CSV (if asked) and
+// receipt written. Nothing is written to `out_csv` unless every file opens and combines; only
 // ciphertext is ever written to the results directory.
 Result<FetchedJob> FetchJobResult(client::CoordinatorClient& client, const JobFetchRequest& request,
                                   ByteView result_private_key);

@@ -101,6 +101,16 @@ TEST_F(JobFetchTest, WithoutAResultsDirectoryItsTemporaryOneIsRemoved) {
   EXPECT_TRUE(std::filesystem::exists(Request().out_csv));
 }
 
+TEST_F(JobFetchTest, WithoutACsvPathItReturnsTheOutputsAndWritesNothing) {
+  const Result<FetchedJob> fetched = FetchJobResult(coordinator_.Client("insurer"),
+                                                    {.job = job_, .out_csv = ""}, key_.private_key);
+  ASSERT_TRUE(fetched.ok()) << fetched.status().ToString();
+  ASSERT_EQ(fetched->outputs.size(), 2U);
+  EXPECT_EQ(fetched->outputs[0].name, "radius");
+  EXPECT_EQ(fetched->outputs[0].values, std::vector<double>{12.5});
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
+}
+
 TEST_F(JobFetchTest, AnotherKeyOpensNothingAndWritesNoCsv) {
   const crypto::hpke::KeyPair other = crypto::hpke::GenerateKeyPair();
   EXPECT_EQ(

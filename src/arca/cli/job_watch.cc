@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,26 +59,35 @@ Status JobOutcome(const json& job) {
   return OkStatus();
 }
 
-Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, bool show_progress,
+JobObserver ProgressBarObserver(int64_t job) {
+  auto bar = std::make_shared<ProgressBar>(fmt::format("job {}", job), "");
+  return [bar](const json& record, bool last) {
+    bar->UpdateFraction(record.value("progress", 0.0));
+    if (last) bar->Finish(record.value("status", ""));
+    return OkStatus();
+  };
+}
+
+Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, const JobObserver& observe,
                       std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_ptr<ProgressBar> bar;
-  if (show_progress) bar = std::make_unique<ProgressBar>(fmt::format("job {}", job), "");
   while (true) {
     ARCA_ASSIGN_OR_RETURN(json record, client.GetJob(job));
-    const std::string status = record.value("status", "");
-    if (bar) bar->UpdateFraction(record.value("progress", 0.0));
-    if (Finished(status)) {
-      if (bar) bar->Finish(status);
+    const bool finished = Finished(record.value("status", ""));
+    const bool timed_out = !finished && std::chrono::steady_clock::now() >= deadline;
+    if (observe) ARCA_RETURN_IF_ERROR(observe(record, finished || timed_out));
+    if (finished) {
       ARCA_RETURN_IF_ERROR(JobOutcome(record));
       return record;
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (bar) bar->Finish(status);
-      return StillUnfinished(record, timeout);
-    }
+    if (timed_out) return StillUnfinished(record, timeout);
     std::this_thread::sleep_for(kJobPollInterval);
   }
+}
+
+Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, bool show_progress,
+                      std::chrono::milliseconds timeout) {
+  return WatchJob(client, job, show_progress ? ProgressBarObserver(job) : JobObserver(), timeout);
 }
 
 }  // namespace arca::cli

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "arca/cli/test_coordinator.h"
 
@@ -66,6 +70,53 @@ TEST_F(JobWatchTest, AJobNoNodeStartsTimesOutNamingWhatItWaitsFor) {
   coordinator_.Complete(job_, "dealer");
   EXPECT_THAT(WatchJob(insurer_, job_, false, std::chrono::milliseconds(300)).status().message(),
               HasSubstr("is still running after 300ms: 25% done, waiting for node-0, node-1"));
+}
+
+TEST_F(JobWatchTest, TheObserverSeesEveryPollAndTheLastOne) {
+  std::vector<std::pair<double, bool>> seen;
+  std::atomic<bool> saw_half = false;
+  std::thread nodes([&] {
+    EXPECT_TRUE(coordinator_.Client("node-0").ReportProgress(job_, 0.5).ok());
+    // Fails the job once the watch has seen the progress (at most 30 s later: a bound, not a
+    // threshold; a watch that never sees it fails the test below).
+    for (int i = 0; i < 150 && !saw_half; ++i) std::this_thread::sleep_for(kJobPollInterval);
+    EXPECT_TRUE(coordinator_.Client("node-1").FailJob(job_, "out of memory").ok());
+  });
+  const Result<nlohmann::json> record =
+      WatchJob(insurer_, job_, [&](const nlohmann::json& job, bool last) {
+        seen.emplace_back(job.value("progress", 0.0), last);
+        if (job.value("progress", 0.0) == 0.5) saw_half = true;
+        return OkStatus();
+      });
+  nodes.join();
+  EXPECT_EQ(record.status().code(), StatusCode::kAborted);
+  ASSERT_GE(seen.size(), 2U);
+  EXPECT_TRUE(seen.back().second);
+  EXPECT_EQ(std::count_if(seen.begin(), seen.end(), [](const auto& s) { return s.second; }), 1);
+  EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](const auto& s) { return s.first == 0.5; }));
+}
+
+TEST_F(JobWatchTest, AnObserverThatStopsEndsTheWatchWithItsStatus) {
+  int polls = 0;
+  const Result<nlohmann::json> record = WatchJob(insurer_, job_, [&](const nlohmann::json&, bool) {
+    return ++polls == 2 ? AbortedError("interrupted") : OkStatus();
+  });
+  EXPECT_EQ(polls, 2);
+  EXPECT_EQ(record.status().code(), StatusCode::kAborted);
+  EXPECT_EQ(record.status().message(), "interrupted");
+  // The timeout's final record is `last` too.
+  bool last = false;
+  EXPECT_EQ(WatchJob(
+                insurer_, job_,
+                [&](const nlohmann::json&, bool is_last) {
+                  last = is_last;
+                  return OkStatus();
+                },
+                std::chrono::milliseconds(300))
+                .status()
+                .code(),
+            StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(last);
 }
 
 TEST_F(JobWatchTest, AnotherConsumerIsRefused) {
