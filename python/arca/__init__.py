@@ -1,4 +1,5 @@
-"""arca: pandas-like lazy frames that build Arca plans (docs/PLANS.md, docs/PYTHON.md).
+"""arca: pandas-like lazy frames that build Arca plans (docs/PLANS.md, docs/PYTHON.md); arca.local
+runs a plan on this machine, arca.connect on the platform.
 
 >>> import arca
 >>> h = arca.dataset("hospital_a", schema={"age": "integer", "site": ["north", "south"]})
@@ -8,23 +9,40 @@
 ['column', 'filter', 'groupby']
 """
 
-from .errors import ArcaError, ColumnNotFoundError, TypeMismatchError, UnsupportedOperationError
+from .errors import (
+    ArcaError,
+    ColumnNotFoundError,
+    CoordinatorError,
+    JobFailedError,
+    JobRefusedError,
+    JobTimeoutError,
+    TypeMismatchError,
+    UnsupportedOperationError,
+)
 from .frame import DataFrame, concat, crosstab, dataset, exp, log, sigmoid, sqrt, where
 from .groupby import GroupBy
 from .plan import Output, Plan
+from .remote import Connection, Job, connect
 from .series import Series, histogram
 
 __all__ = [
     "ArcaError",
     "ColumnNotFoundError",
+    "Connection",
+    "CoordinatorError",
     "DataFrame",
     "GroupBy",
+    "Job",
+    "JobFailedError",
+    "JobRefusedError",
+    "JobTimeoutError",
     "Output",
     "Plan",
     "Series",
     "TypeMismatchError",
     "UnsupportedOperationError",
     "concat",
+    "connect",
     "crosstab",
     "dataset",
     "exp",

@@ -2,7 +2,8 @@
 
 A native table is ``{"columns": [{"name", "type", "categories", "values", "present"}],
 "valid": bool array, "notices": [(what, count)]}`` with every value a float64 (categories as
-their index); inputs have no ``valid``, ``present`` or notices.
+their index); inputs have no ``valid``, ``present`` or notices. An output that is not a table
+(statistics, a model's weights, predictions) is ``{"labels": [...], "values": float64 array}``.
 """
 
 from __future__ import annotations
@@ -108,6 +109,24 @@ def from_native(table: Mapping[str, Any], schema: Schema | None = None, layout: 
     frame = apply_layout(frame, layout)
     frame.attrs["arca_notices"] = [(str(what), int(count)) for what, count in table.get("notices", [])]
     return frame
+
+
+def from_native_values(output: Mapping[str, Any]) -> pd.DataFrame:
+    """Labelled values (a ``stats`` node's statistics, a model's weights, predictions) as a frame
+    with one column, ``value``, indexed by label.
+
+    Examples
+    --------
+    >>> from_native_values({"labels": ["count", "mean"], "values": np.array([40.0, 12.5])})
+           value
+    count   40.0
+    mean    12.5
+    """
+    labels = [str(label) for label in output["labels"]]
+    values = np.asarray(output["values"], dtype=np.float64)
+    if len(labels) != len(values):
+        raise ArcaError(f"the result has {len(labels)} labels for {len(values)} values")
+    return pd.DataFrame({"value": values}, index=pd.Index(labels))
 
 
 def _decode(values: np.ndarray, present: np.ndarray, kind: str, categories: Sequence[str], date: bool) -> Any:

@@ -66,3 +66,59 @@ class UnsupportedOperationError(ArcaError, NotImplementedError):
     ...     print(error)
     iloc is not supported: rows are secret and have no public positions; use sort_values(...).head(n) for the first rows, or a filter
     """
+
+
+class CoordinatorError(ArcaError, ConnectionError):
+    """The coordinator cannot be reached, or it is not the one whose certificate was pinned
+    (also a ConnectionError).
+
+    Examples
+    --------
+    >>> import arca
+    >>> issubclass(arca.CoordinatorError, ConnectionError)
+    True
+    """
+
+
+class JobRefusedError(ArcaError):
+    """The coordinator refused to start a job; the message is its line (a missing approval, a
+    plan not submitted, a level the plan does not allow, ...).
+
+    Examples
+    --------
+    >>> import arca
+    >>> print(arca.JobRefusedError("no approval in force from 'clinic' lets 'insurer' use dataset 'people' ..."))
+    no approval in force from 'clinic' lets 'insurer' use dataset 'people' ...
+    """
+
+
+class JobFailedError(ArcaError):
+    """A job that failed or was cancelled; the message is the job's line, ``job`` its id.
+
+    Examples
+    --------
+    >>> import arca
+    >>> error = arca.JobFailedError("job 7 failed: node 'node-1': out of memory", job=7)
+    >>> error.job
+    7
+    """
+
+    def __init__(self, message: str, job: int) -> None:
+        super().__init__(message)
+        self.job = job
+
+
+class JobTimeoutError(ArcaError, TimeoutError):
+    """A job still unfinished when the wait gave up (also a TimeoutError); ``job`` is its id,
+    to wait again with ``connection.job(id).wait()``.
+
+    Examples
+    --------
+    >>> import arca
+    >>> arca.JobTimeoutError("job 7 is still running after 600s", job=7).job
+    7
+    """
+
+    def __init__(self, message: str, job: int) -> None:
+        super().__init__(message)
+        self.job = job

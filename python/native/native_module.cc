@@ -20,6 +20,8 @@
 #include "arca/mpc/upload_shares.h"
 #include "arca/plan/executor.h"
 #include "arca/plan/validate.h"
+#include "output_to_python.h"
+#include "platform_module.h"
 
 namespace arca::python {
 namespace {
@@ -92,50 +94,12 @@ Result<mpc::RingTensor> Encode(const std::string& dataset, const Column& column,
   return out;
 }
 
-py::array_t<double> Doubles(const std::vector<double>& values) {
-  py::array_t<double> out(static_cast<py::ssize_t>(values.size()));
-  std::copy(values.begin(), values.end(), out.mutable_data());
-  return out;
-}
-
-py::array_t<bool> Bools(const std::vector<bool>& values) {
-  py::array_t<bool> out(static_cast<py::ssize_t>(values.size()));
-  for (size_t i = 0; i < values.size(); ++i) out.mutable_data()[i] = values[i];
-  return out;
-}
-
 // What one output opened to: a table, or labelled numbers (statistics, a model, predictions).
 struct Opened {
   std::optional<frame::PlainTable> table;
   std::vector<std::string> labels;
   std::vector<double> values;
 };
-
-py::dict ToPython(const Opened& opened) {
-  py::dict out;
-  if (!opened.table) {
-    out["labels"] = opened.labels;
-    out["values"] = Doubles(opened.values);
-    return out;
-  }
-  py::list columns;
-  for (const frame::PlainColumn& column : opened.table->columns) {
-    py::dict c;
-    c["name"] = column.spec.name;
-    c["type"] = std::string(frame::ColumnTypeName(column.spec.type));
-    c["categories"] = column.spec.categories;
-    c["values"] = Doubles(column.values);
-    c["present"] = column.present.empty() ? py::object(py::none()) : Bools(column.present);
-    columns.append(std::move(c));
-  }
-  out["columns"] = std::move(columns);
-  out["valid"] = Bools(opened.table->valid);
-  py::list notices;
-  for (const auto& [what, count] : opened.table->notices)
-    notices.append(py::make_tuple(what, count));
-  out["notices"] = std::move(notices);
-  return out;
-}
 
 Result<mpc::ProtocolKind> ProtocolOf(const std::string& name) {
   // The tee level runs the plaintext protocol inside one attested node.
@@ -220,7 +184,9 @@ py::dict RunPlan(const std::string& plan_json, const py::dict& datasets,
   }();
   if (!result.ok()) throw NativeError(result.status().message());
   py::dict out;
-  for (const auto& [name, opened] : *result) out[py::str(name)] = ToPython(opened);
+  for (const auto& [name, opened] : *result) {
+    out[py::str(name)] = OutputToPython(opened.table, opened.labels, opened.values);
+  }
   return out;
 }
 
@@ -236,4 +202,5 @@ PYBIND11_MODULE(_native, module) {
              "Runs a plan document on datasets ({name: {\"columns\": [...]}}) with every party of "
              "`protocol` (plaintext, tee, dealer2pc or rep3) as a thread; returns each output "
              "opened.");
+  arca::python::AddPlatformBindings(module);
 }

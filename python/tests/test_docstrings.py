@@ -14,7 +14,7 @@ import arca
 MODULES = sorted(m.name for m in pkgutil.iter_modules(arca.__path__, "arca.") if not m.name.startswith("arca._"))
 # The modules users call; the others (ops, expressions, lower, unsupported) are the machinery.
 USER_FACING = ["arca.convert", "arca.errors", "arca.frame", "arca.groupby", "arca.layout", "arca.local", "arca.plan",
-               "arca.schema", "arca.series"]
+               "arca.remote", "arca.schema", "arca.series"]
 
 
 def _public(module):
