@@ -177,6 +177,11 @@ class Aggregate:
                 f"column {source.name!r} is {dtype.describe()}; {self.how} needs numbers (integer, decimal or boolean)"
                 + ("; count, size and nunique take any column" if not dtype.date else "; a date takes count, mean, min and max")
             )
+        # pandas' dtypes: sum, min and max of integers stay integers; a boolean sums to a count.
+        if self.how in ("sum", "min", "max") and dtype.kind == INTEGER:
+            return ColumnSpec(self.name, DType(INTEGER, date=dtype.date))
+        if dtype.kind == BOOLEAN and self.how in ("sum", "min", "max"):
+            return ColumnSpec(self.name, COUNT if self.how == "sum" else DType(BOOLEAN))
         return ColumnSpec(self.name, DType(DECIMAL, date=dtype.date))
 
 

@@ -41,6 +41,24 @@ Result<Aggregation> ParseAggregation(std::string_view name) {
                               "' (known: count, size, sum, mean, min, max, var, std, nunique)");
 }
 
+ColumnType AggregateType(Aggregation how, ColumnType source) {
+  switch (how) {
+    case Aggregation::kCount:
+    case Aggregation::kSize:
+    case Aggregation::kNunique:
+      return ColumnType::kInteger;
+    case Aggregation::kSum:
+      return source == ColumnType::kDecimal ? ColumnType::kDecimal : ColumnType::kInteger;
+    case Aggregation::kMin:
+    case Aggregation::kMax:
+      return source == ColumnType::kInteger || source == ColumnType::kBoolean
+                 ? source
+                 : ColumnType::kDecimal;
+    default:
+      return ColumnType::kDecimal;
+  }
+}
+
 Status CheckPerGroup(const Aggregate& a) {
   if (a.how != Aggregation::kNunique) return OkStatus();
   return UnimplementedError("aggregate '" + a.name +

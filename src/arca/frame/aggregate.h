@@ -7,7 +7,7 @@
 //   nunique  the number of distinct non-null values (whole-table aggregates only: aggregate_rows.h)
 // A group exists when it has at least one valid row; a mean of a group whose values are all
 // null, or a var/std of fewer than two values, is released as null (present = 0), as pandas
-// gives NaN. Results of count and size are integer columns, the others decimal.
+// gives NaN. Result types follow pandas' dtypes (AggregateType).
 #ifndef ARCA_FRAME_AGGREGATE_H_
 #define ARCA_FRAME_AGGREGATE_H_
 
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "arca/base/status.h"
+#include "arca/frame/table.h"
 
 namespace arca::frame {
 
@@ -35,6 +36,12 @@ struct Aggregate {
 // OK if a group-by computes `a` per group; an error naming the aggregate otherwise (nunique,
 // which only the whole-table aggregate_rows.h computes).
 Status CheckPerGroup(const Aggregate& a);
+
+// The type of `how` over a column of type `source`, as pandas' dtype: count, size and nunique
+// integer; sum, min and max of an integer column integer; sum of a boolean column integer,
+// its min and max boolean; everything else decimal. (Values stay fixed point whatever the
+// type: an integer or boolean result is a whole number.)
+ColumnType AggregateType(Aggregation how, ColumnType source);
 
 struct GroupByOptions {
   // Groups with fewer valid rows than this are suppressed (their row made invalid), decided on

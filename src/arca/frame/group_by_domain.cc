@@ -266,7 +266,9 @@ Result<Table> GroupByDomainInBatches(fxp::FixedPoint& fp, const Table& table,
       continue;
     }
     const ColumnStatistics& s = stats.columns[static_cast<size_t>(at)];
-    const bool nulls = requests.columns[static_cast<size_t>(at)].column->has_nulls;
+    const Column& source = *requests.columns[static_cast<size_t>(at)].column;
+    const bool nulls = source.has_nulls;
+    column.type = AggregateType(a.how, source.type);
     switch (a.how) {
       case Aggregation::kCount: {
         column.type = ColumnType::kInteger;

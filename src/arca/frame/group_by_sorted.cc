@@ -440,8 +440,8 @@ Result<Column> ResultColumn(Groups& g, const Aggregate& a, int frac_bits) {
       break;
   }
   const bool integer = a.how == Aggregation::kSize || a.how == Aggregation::kCount;
-  Column column{a.name, integer ? ColumnType::kInteger : ColumnType::kDecimal, {}, values, {},
-                false};
+  const ColumnType source = w != nullptr ? w->column->type : ColumnType::kInteger;
+  Column column{a.name, AggregateType(a.how, source), {}, values, {}, false};
   if (integer) {
     ARCA_ASSIGN_OR_RETURN(column.values,
                           g.p.MulPublic(values, RingTensor::Scalar(uint64_t{1} << frac_bits)));

@@ -315,7 +315,11 @@ class Checker {
         RequireNumeric(node, "aggregates", a.column, table->at(a.column),
                        std::string(frame::AggregationName(a.how)));
       }
-      out.columns[a.name] = counts ? integer : decimal;
+      std::optional<ColumnType> type = counts ? integer : decimal;
+      if (!counts && table->contains(a.column) && table->at(a.column)) {
+        type = frame::AggregateType(a.how, *table->at(a.column));
+      }
+      out.columns[a.name] = type;
     }
     return out;
   }
