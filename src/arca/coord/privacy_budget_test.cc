@@ -121,6 +121,40 @@ TEST(PlanChargesTest, RefusesAModelKeptFromABudgetedDataset) {
   EXPECT_TRUE(PlanCharges(plan, {}).ok());
 }
 
+// A join reads both sides: a noisy summary of it is charged to both; its rows, which cannot
+// carry noise, may not be released once either side has a budget.
+TEST(PlanChargesTest, AJoinReadsBothSides) {
+  const auto joined = [](const std::string& output) {
+    return plan::Validate(plan::Plan::Parse(R"({
+      "version": 1, "name": "Joined",
+      "inputs": {"hospital_a": {"columns": ["id", "r"]}, "hospital_b": {"columns": ["id", "s"]}},
+      "nodes": [
+        {"id": "a", "op": "column", "dataset": "hospital_a", "columns": ["id", "r"]},
+        {"id": "b", "op": "column", "dataset": "hospital_b", "columns": ["id", "s"]},
+        {"id": "ab", "op": "join", "inputs": ["a", "b"], "on": ["id"], "how": "inner",
+         "validate": "one_to_one"},
+        {"id": "bins", "op": "histogram", "inputs": ["ab"], "column": "s", "edges": [0, 1, 2]}],
+      "outputs": [)" + output + R"(],
+      "levels": ["dealer2pc"]})")
+                              .value())
+        .value();
+  };
+  const std::vector<BudgetCharge> charges =
+      PlanCharges(joined(R"({"name": "bins", "node": "bins", "recipients": ["insurer"],
+                             "noise": {"mechanism": "laplace", "epsilon": 0.5,
+                                       "sensitivity": 1}})"),
+                  {"hospital_a", "hospital_b"})
+          .value();
+  ASSERT_EQ(charges.size(), 2U);
+  EXPECT_EQ(charges[0].outputs, (std::vector<OutputLoss>{{"bins", {0.5, 0}}}));
+  EXPECT_EQ(charges[1].outputs, (std::vector<OutputLoss>{{"bins", {0.5, 0}}}));
+  const std::string rows = R"({"name": "rows", "node": "ab", "recipients": ["insurer"]},
+                              {"name": "bins", "node": "bins", "recipients": ["insurer"]})";
+  EXPECT_TRUE(PlanCharges(joined(rows), {}).ok());
+  EXPECT_THAT(PlanCharges(joined(rows), {"hospital_b"}).status().message(),
+              HasSubstr("output 'rows' releases data of 'hospital_b' without noise"));
+}
+
 BudgetCharge Charge(double epsilon_m, double epsilon_s, double delta = 0) {
   return {.dataset = "hospital_a",
           .loss = {epsilon_m + epsilon_s, delta},
