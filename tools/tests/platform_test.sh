@@ -5,7 +5,8 @@
 # plaintext answer, then each refusal the platform promises (an unapproved or edited plan,
 # another consumer, forged or stale node evidence, a share changed on a node's disk, a node
 # killed mid-job, a coordinator restart, a withdrawn dataset, an edited audit row, too few rows,
-# a changed receipt), each by its one "arca:" line and by counting what the nodes and the
+# an output without noise on a dataset under a privacy budget and a run beyond that budget, a
+# changed receipt), each by its one "arca:" line and by counting what the nodes and the
 # coordinator keep. Sections carry the numbers of the task list; 6 and 9 run last, as they
 # destroy the data. Every process started here is stopped on exit, and none may survive.
 #
@@ -285,6 +286,25 @@ mean="$(expected 41 | cut -d' ' -f2)"
 for value in "$rows" "${mean:0:4}"; do
   ! grep -qF "$value" <<<"${line//$((rows + 1))/}" || fail "the refusal shows the value $value"
 done
+
+echo "--- 13. an owner's privacy budget: an output without noise is refused, then the budget is spent"
+as clinic owner budget people --epsilon 0.5 >/dev/null
+kept_mark
+refused "output 'income' releases data of 'people' without noise; its owner set a privacy budget, so every output that reads it must have differential-privacy noise" \
+  as insurer consumer run "$stats" --level rep3 --result-key "$(consumer_key insurer).pub"
+kept_unchanged "a plan without noise on a budgeted dataset"
+stats_plan 40 | sed 's/"recipients": \["insurer"\]}/"recipients": ["insurer"],\
+  "noise": {"mechanism": "laplace", "epsilon": 0.3, "sensitivity": 2}}/' >"$work/noisy.json"
+noisy="$(as lab code submit "$work/noisy.json" --json | json 'd["hash"]')"
+as clinic owner approve "$noisy" --dataset people --consumer insurer --levels rep3 >/dev/null
+as insurer consumer run "$noisy" --level rep3 --result-key "$(consumer_key insurer).pub" --wait \
+  >/dev/null 2>&1 || fail "the noisy plan did not run within the budget"
+kept_mark
+refused "dataset 'people' has ε 0.2 of its privacy budget 0.5 left; this plan needs ε 0.3 (output 'income' 0.3)" \
+  as insurer consumer run "$noisy" --level rep3 --result-key "$(consumer_key insurer).pub"
+kept_unchanged "a run beyond the budget"
+as clinic owner datasets | grep -q "^people .* ε 0.3 of 0.5 spent, 0.2 left$" ||
+  fail "the owner's listing does not show what was spent: $(as clinic owner datasets)"
 
 echo "--- 12. a receipt with one changed character fails verification"
 "$python" - "$work/rep3.receipt.json" "$work/changed.receipt.json" <<'PY'

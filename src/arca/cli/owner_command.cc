@@ -8,6 +8,7 @@
 
 #include "arca/cli/approval_command.h"
 #include "arca/cli/attest_node.h"
+#include "arca/cli/budget_command.h"
 #include "arca/cli/upload_command.h"
 
 namespace arca::cli {
@@ -57,7 +58,8 @@ int VerifyNodes(const VerifyNodesArgs& args) {
 }  // namespace
 
 void AddOwnerCommand(CLI::App& app, int* exit_code) {
-  CLI::App* owner = app.add_subcommand("owner", "Data owner: check nodes, upload, approve");
+  CLI::App* owner =
+      app.add_subcommand("owner", "Data owner: check nodes, upload, approve, set privacy budgets");
   owner->require_subcommand(1);
   auto args = std::make_shared<VerifyNodesArgs>();
   CLI::App* verify = owner->add_subcommand(
@@ -72,6 +74,7 @@ void AddOwnerCommand(CLI::App& app, int* exit_code) {
   verify->callback([args, exit_code] { *exit_code = VerifyNodes(*args); });
   AddOwnerUploadCommands(*owner, exit_code);
   AddApprovalCommands(*owner, exit_code);
+  AddBudgetCommands(*owner, exit_code);
 }
 
 }  // namespace arca::cli

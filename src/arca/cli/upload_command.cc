@@ -7,9 +7,11 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "arca/cli/budget_command.h"
 #include "arca/cli/command_output.h"
 #include "arca/cli/coordinator_flags.h"
 #include "arca/cli/progress_bar.h"
@@ -92,6 +94,8 @@ void PrintLocations(const json& record) {
 struct DatasetUploadArgs {
   DatasetUpload upload;
   std::string schema;
+  std::optional<double> epsilon_budget;
+  std::optional<double> delta_budget;
   bool json = false;
 };
 
@@ -99,7 +103,11 @@ Result<json> UploadDatasetCommand(const DatasetUploadArgs& args) {
   ARCA_ASSIGN_OR_RETURN(const std::string schema_text, ReadText(args.schema));
   Result<client::DatasetSchema> schema = client::DatasetSchema::Parse(schema_text);
   if (!schema.ok()) return schema.status().WithContext(args.schema);
-  return UploadDataset(args.upload, *schema);
+  DatasetUpload upload = args.upload;
+  if (args.epsilon_budget) {
+    upload.budget = {.epsilon = *args.epsilon_budget, .delta = args.delta_budget.value_or(0)};
+  }
+  return UploadDataset(upload, *schema);
 }
 
 void PrintDataset(const json& record) {
@@ -107,6 +115,8 @@ void PrintDataset(const json& record) {
               Field(record, "name").c_str(), Field(record, "version").c_str(),
               Field(record, "row_count").c_str(), Field(record, "level").c_str());
   PrintLocations(record);
+  const json budget = record.value("budget", json());
+  if (!budget.is_null()) std::printf("privacy budget: %s\n", BudgetText(budget).c_str());
 }
 
 // --- arca code upload-model ---
@@ -186,7 +196,8 @@ Result<json> UploadDataset(const DatasetUpload& upload, const client::DatasetSch
                                              .level = upload.level,
                                              .schema = json::parse(schema.CanonicalJson()),
                                              .row_count = table->rows,
-                                             .locations = locations});
+                                             .locations = locations,
+                                             .budget = upload.budget});
   }));
   if (record.value("version", uint64_t{0}) != version) {
     return FailedPreconditionError(
@@ -222,6 +233,14 @@ void AddOwnerUploadCommands(CLI::App& owner, int* exit_code) {
         ->check(CLI::ExistingFile);
     command->add_option("--level", args->upload.level, "tee, dealer2pc (default) or rep3")
         ->check(CLI::IsMember(kLevels));
+    CLI::Option* epsilon = command->add_option(
+        "--epsilon-budget", args->epsilon_budget,
+        "The dataset's privacy budget: the total ε all jobs on it may spend (every output\n"
+        "that reads it must then have differential-privacy noise); also for a new version");
+    command
+        ->add_option("--delta-budget", args->delta_budget,
+                     "With --epsilon-budget: the total δ (default 0, pure ε-DP only)")
+        ->needs(epsilon);
     command->add_flag("--json", args->json, "Print the registered dataset as JSON");
     command->callback([args, exit_code] {
       *exit_code = Print(UploadDatasetCommand(*args), args->json, PrintDataset);

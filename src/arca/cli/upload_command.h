@@ -3,7 +3,8 @@
 // locations and digests.
 //
 //   arca owner upload --dataset NAME --csv FILE --schema schema.json --policy policy.json
-//                     [--level tee|dealer2pc|rep3] [--json]
+//                     [--level tee|dealer2pc|rep3] [--epsilon-budget E [--delta-budget D]]
+//                     [--json]
 //   arca owner withdraw --dataset NAME [--json]
 //   arca code upload-model --name NAME --kind logistic|linear --weights weights.csv
 //                          --level L --policy policy.json --consumer ID... [--json]
@@ -14,10 +15,12 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "arca/base/status.h"
 #include "arca/cli/coordinator_flags.h"
+#include "arca/client/coordinator_client.h"
 #include "arca/client/dataset_schema.h"
 
 namespace arca::cli {
@@ -29,6 +32,8 @@ struct DatasetUpload {
   std::string csv;
   std::string policy;  // the uploader's policy for the nodes
   std::string level = "dealer2pc";
+  // Sets (or changes) the name's privacy budget with this version; none keeps it as it is.
+  std::optional<client::PrivacyBudget> budget{};
 };
 
 // Reads and checks the CSV against `schema` before anything leaves this machine, uploads it

@@ -196,13 +196,15 @@ Result<json> CoordinatorClient::SetNodeStatus(std::string_view node_id, std::str
 }
 
 Result<json> CoordinatorClient::AddDataset(const DatasetUpload& dataset) {
-  return Call("POST", "/v1/datasets",
-              json{{"name", dataset.name},
-                   {"level", dataset.level},
-                   {"schema", dataset.schema},
-                   {"row_count", dataset.row_count},
-                   {"locations", LocationsJson(dataset.locations)}}
-                  .dump());
+  json body = {{"name", dataset.name},
+               {"level", dataset.level},
+               {"schema", dataset.schema},
+               {"row_count", dataset.row_count},
+               {"locations", LocationsJson(dataset.locations)}};
+  if (dataset.budget) {
+    body["budget"] = {{"epsilon", dataset.budget->epsilon}, {"delta", dataset.budget->delta}};
+  }
+  return Call("POST", "/v1/datasets", body.dump());
 }
 Result<json> CoordinatorClient::ListDatasets() { return Call("GET", "/v1/datasets"); }
 Result<json> CoordinatorClient::GetDataset(std::string_view name, std::optional<int64_t> version) {
@@ -211,6 +213,11 @@ Result<json> CoordinatorClient::GetDataset(std::string_view name, std::optional<
 }
 Result<json> CoordinatorClient::WithdrawDataset(std::string_view name) {
   return Call("POST", fmt::format("/v1/datasets/{}/withdraw", name), "{}");
+}
+Result<json> CoordinatorClient::SetDatasetBudget(std::string_view name,
+                                                 const PrivacyBudget& budget) {
+  return Call("PUT", fmt::format("/v1/datasets/{}/budget", name),
+              json{{"epsilon", budget.epsilon}, {"delta", budget.delta}}.dump());
 }
 
 Result<json> CoordinatorClient::SubmitPlan(std::string_view plan_json) {

@@ -66,12 +66,20 @@ struct NodeRegistration {
   Bytes signing_key;  // raw Ed25519
 };
 
+// A dataset's privacy budget (docs/PLANS.md, "Privacy budget"): the total ε (> 0) and δ
+// (in [0, 1)) that all jobs on it may spend together.
+struct PrivacyBudget {
+  double epsilon = 0;
+  double delta = 0;
+};
+
 struct DatasetUpload {
   std::string name;
   std::string level;  // tee, dealer2pc, rep3
   nlohmann::json schema;
   int64_t row_count = 0;
   std::vector<Location> locations;
+  std::optional<PrivacyBudget> budget{};  // sets or changes the name's budget; none keeps it
 };
 
 struct ApprovalGrant {
@@ -138,6 +146,8 @@ class CoordinatorClient {
   Result<nlohmann::json> ListDatasets();
   Result<nlohmann::json> GetDataset(std::string_view name, std::optional<int64_t> version = {});
   Result<nlohmann::json> WithdrawDataset(std::string_view name);
+  // PUT /v1/datasets/{name}/budget; answers the dataset with its budget, spent and left.
+  Result<nlohmann::json> SetDatasetBudget(std::string_view name, const PrivacyBudget& budget);
   // The plan document as written; answers the stored plan with its hash and canonical text.
   Result<nlohmann::json> SubmitPlan(std::string_view plan_json);
   Result<nlohmann::json> ListPlans();

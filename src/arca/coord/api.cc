@@ -206,6 +206,7 @@ Result<ApiResponse> Api::Dispatch(const Call& call) {
     case Route::kListDatasets:
     case Route::kGetDataset:
     case Route::kWithdrawDataset:
+    case Route::kSetDatasetBudget:
     case Route::kSubmitPlan:
     case Route::kListPlans:
     case Route::kGetPlan:
@@ -319,8 +320,15 @@ Result<ApiResponse> Api::DispatchDatasetsAndPlans(const Call& call) {
   switch (call.route.info->route) {
     case Route::kAddDataset: {
       ARCA_ASSIGN_OR_RETURN(DatasetSpec spec, ParseDatasetBody(call.body));
+      if (spec.budget && caller.role != PartyRole::kOwner) {
+        return PermissionDeniedError(fmt::format(
+            "{} uploads its own rows for inference; only a data owner's dataset takes a privacy "
+            "budget",
+            caller.Describe()));
+      }
       spec.owner = caller.id;
       ARCA_ASSIGN_OR_RETURN(const Dataset dataset, store_.AddDatasetVersion(spec, actor));
+      if (spec.budget) ARCA_RETURN_IF_ERROR(CancelJobsNoLongerAdmitted(store_, actor));
       return Json(201, DatasetJson(dataset));
     }
     case Route::kListDatasets: {
@@ -350,6 +358,14 @@ Result<ApiResponse> Api::DispatchDatasetsAndPlans(const Call& call) {
       ARCA_RETURN_IF_ERROR(CancelJobsNoLongerAdmitted(store_, actor));
       ARCA_ASSIGN_OR_RETURN(const Dataset withdrawn, store_.GetDataset(params[0]));
       return Json(200, DatasetJson(withdrawn));
+    }
+    case Route::kSetDatasetBudget: {
+      ARCA_ASSIGN_OR_RETURN(const PrivacyLoss budget, ParseBudgetBody(call.body));
+      ARCA_ASSIGN_OR_RETURN(const Dataset dataset,
+                            store_.SetBudget(params[0], caller.id, budget, actor));
+      // Jobs admitted before the dataset had a budget carry no charge on it: they stop.
+      ARCA_RETURN_IF_ERROR(CancelJobsNoLongerAdmitted(store_, actor));
+      return Json(200, DatasetJson(dataset));
     }
 
     case Route::kSubmitPlan: {

@@ -120,6 +120,19 @@ class Fields {
     return number;
   }
 
+  // A finite JSON number above `min` (or equal to it, unless `min_open`) and below `max`.
+  Result<double> Number(std::string_view name, double min, bool min_open, double max) {
+    ARCA_ASSIGN_OR_RETURN(const json* value, Need(name));
+    const double number = value->is_number() ? value->get<double>() : NAN;
+    if (!std::isfinite(number) || number < min || (min_open && number == min) || number >= max) {
+      return Error(
+          name, std::isfinite(max)
+                    ? fmt::format("must be a number in {}{}, {})", min_open ? "(" : "[", min, max)
+                    : fmt::format("must be a number {} {}", min_open ? ">" : ">=", min));
+    }
+    return number;
+  }
+
   Result<bool> Boolean(std::string_view name) {
     ARCA_ASSIGN_OR_RETURN(const json* value, Need(name));
     if (!value->is_boolean()) return Error(name, "must be true or false");
@@ -225,6 +238,17 @@ Result<nlohmann::json> ApprovalRules(Fields& fields) {
   return out;
 }
 
+// {"epsilon", "delta"}: the fields of a privacy budget (privacy_budget.h, CheckBudget).
+Result<PrivacyLoss> Budget(Fields& fields) {
+  PrivacyLoss budget;
+  ARCA_ASSIGN_OR_RETURN(budget.epsilon, fields.Number("epsilon", 0, /*min_open=*/true, INFINITY));
+  if (fields.Find("delta") != nullptr) {
+    ARCA_ASSIGN_OR_RETURN(budget.delta, fields.Number("delta", 0, /*min_open=*/false, 1));
+  }
+  ARCA_RETURN_IF_ERROR(fields.Finish());
+  return budget;
+}
+
 }  // namespace
 
 Result<PartySpec> ParsePartyBody(std::string_view text) {
@@ -294,8 +318,19 @@ Result<DatasetSpec> ParseDatasetBody(std::string_view text) {
   if (!schema.ok()) return fields.Error("schema", schema.status().message());
   ARCA_ASSIGN_OR_RETURN(spec.row_count, fields.Integer("row_count", 0, int64_t{1} << 40));
   ARCA_ASSIGN_OR_RETURN(spec.locations, fields.Locations("locations"));
+  if (const json* budget = fields.Find("budget"); budget != nullptr) {
+    Fields budget_fields(*budget, "budget.");
+    ARCA_RETURN_IF_ERROR(budget_fields.Check());
+    ARCA_ASSIGN_OR_RETURN(spec.budget, Budget(budget_fields));
+  }
   ARCA_RETURN_IF_ERROR(fields.Finish());
   return spec;
+}
+
+Result<PrivacyLoss> ParseBudgetBody(std::string_view text) {
+  ARCA_ASSIGN_OR_RETURN(const json body, Parse(text));
+  Fields fields(body, "");
+  return Budget(fields);
 }
 
 Result<ApprovalSpec> ParseApprovalBody(std::string_view text) {

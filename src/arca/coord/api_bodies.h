@@ -43,8 +43,13 @@ Result<EvidenceBody> ParseEvidenceBody(std::string_view text);
 Result<NodeStatus> ParseNodeStatusBody(std::string_view text);
 
 // POST /v1/datasets: {"name", "level", "schema": a dataset schema (client/dataset_schema.h),
-// "row_count", "locations": [{"node", "location", "sha256"}]}. The owner is the caller.
+// "row_count", "locations": [{"node", "location", "sha256"}], "budget": a budget as below}
+// ("budget" optional). The owner is the caller.
 Result<DatasetSpec> ParseDatasetBody(std::string_view text);
+
+// PUT /v1/datasets/{name}/budget: {"epsilon": a number > 0, "delta": a number in [0, 1)}
+// ("delta" optional, default 0).
+Result<PrivacyLoss> ParseBudgetBody(std::string_view text);
 
 // POST /v1/approvals: {"plan_hash", "dataset", "consumers": [...], "levels": [...],
 // "rules": {"aggregate_only": [columns], "min_rows": n}} (rules and both rule fields are

@@ -4,6 +4,7 @@
 
 #include "arca/base/bytes.h"
 #include "arca/base/time.h"
+#include "arca/coord/privacy_budget.h"
 #include "arca/coord/store_rows.h"
 
 namespace arca::coord {
@@ -20,6 +21,23 @@ json Embedded(std::string_view text) {
   if (text.empty()) return nullptr;
   json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? json(nullptr) : parsed;
+}
+
+// null without a budget.
+json BudgetJson(const Dataset& dataset) {
+  if (!dataset.spec.budget) return nullptr;
+  const PrivacyLoss& budget = *dataset.spec.budget;
+  const PrivacyLoss left = BudgetLeft(budget, dataset.spent);
+  return {{"epsilon", budget.epsilon},
+          {"delta", budget.delta},
+          {"epsilon_spent", dataset.spent.epsilon},
+          {"delta_spent", dataset.spent.delta},
+          {"epsilon_left", left.epsilon},
+          {"delta_left", left.delta}};
+}
+
+json LossJson(const PrivacyLoss& loss) {
+  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
 }
 
 }  // namespace
@@ -59,6 +77,7 @@ json DatasetJson(const Dataset& dataset) {
           {"row_count", dataset.spec.row_count},
           {"locations", LocationsJson(dataset.spec.locations)},
           {"withdrawn", dataset.withdrawn},
+          {"budget", BudgetJson(dataset)},
           {"created_at", FormatTime(dataset.created_at)}};
 }
 
@@ -114,6 +133,16 @@ json JobJson(const Job& job) {
                        {"result_size", part.result_size},
                        {"error", part.error}});
   }
+  json charges = json::array();
+  for (const BudgetCharge& charge : job.spec.charges) {
+    json outputs = json::object();
+    for (const OutputLoss& output : charge.outputs) outputs[output.output] = LossJson(output.loss);
+    charges.push_back({{"dataset", charge.dataset},
+                       {"epsilon", charge.loss.epsilon},
+                       {"delta", charge.loss.delta},
+                       {"outputs", outputs},
+                       {"refunded", charge.refunded}});
+  }
   return {{"id", job.id},
           {"plan_hash", ToHex(job.spec.plan_hash)},
           {"consumer", job.spec.consumer},
@@ -124,6 +153,7 @@ json JobJson(const Job& job) {
           {"error", job.error},
           {"inputs", inputs},
           {"parties", parties},
+          {"charges", charges},
           {"created_at", FormatTime(job.created_at)},
           {"started_at", OptionalTime(job.started_at)},
           {"finished_at", OptionalTime(job.finished_at)}};

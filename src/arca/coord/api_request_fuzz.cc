@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   using namespace arca::coord;  // NOLINT(google-build-using-namespace): one line per parser
-  switch (data[0] % 14) {
+  switch (data[0] % 15) {
     case 0:
       RouteTarget(input);
       break;
@@ -89,6 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 12:
       static_cast<void>(ParseFailBody(input));
+      break;
+    case 13:
+      static_cast<void>(ParseBudgetBody(input));
       break;
     default:
       static_cast<void>(ParseEmptyBody(input));

@@ -30,6 +30,7 @@ enum class Route {
   kListDatasets,
   kGetDataset,
   kWithdrawDataset,
+  kSetDatasetBudget,
   kSubmitPlan,
   kListPlans,
   kGetPlan,

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "arca/client/request_signature.h"
 #include "arca/coord/api_bodies.h"
@@ -398,6 +399,188 @@ TEST_F(ApiTest, ADatasetForAnotherLevelIsRefusedWithWhatToDo) {
   EXPECT_EQ(job.body["error"],
             "dataset 'hospital_a' version 1 was uploaded for level dealer2pc; its owner "
             "'hospital' must upload it for rep3 to run at rep3");
+}
+
+// Two outputs read hospital_a ('m' and 's', Laplace noise of ε 0.25 each); 'b' reads only
+// hospital_b, without noise.
+constexpr std::string_view kNoisyPlan = R"({
+  "version": 1, "name": "Noisy radius",
+  "inputs": {"hospital_a": {"columns": ["mean_radius"]}, "hospital_b": {"columns": ["mean_radius"]}},
+  "nodes": [
+    {"id": "a", "op": "column", "dataset": "hospital_a", "columns": ["mean_radius"]},
+    {"id": "b", "op": "column", "dataset": "hospital_b", "columns": ["mean_radius"]},
+    {"id": "mean_a", "op": "stats", "inputs": ["a"], "column": "mean_radius",
+     "statistics": ["mean"]},
+    {"id": "count_a", "op": "stats", "inputs": ["a"], "column": "mean_radius",
+     "statistics": ["count"]},
+    {"id": "mean_b", "op": "stats", "inputs": ["b"], "column": "mean_radius",
+     "statistics": ["mean"]}],
+  "outputs": [
+    {"name": "m", "node": "mean_a", "recipients": ["insurer"],
+     "noise": {"mechanism": "laplace", "epsilon": 0.25, "sensitivity": 1}},
+    {"name": "s", "node": "count_a", "recipients": ["insurer"],
+     "noise": {"mechanism": "laplace", "epsilon": 0.25, "sensitivity": 1}},
+    {"name": "b", "node": "mean_b", "recipients": ["insurer"]}],
+  "levels": ["dealer2pc"]})";
+
+class ApiBudgetTest : public ApiTest {
+ protected:
+  // Registers `name` for `owner`, with `budget` unless it is null.
+  Reply AddDataset(const std::string& owner, const std::string& name, const json& budget) {
+    json body = {{"name", name},
+                 {"level", "dealer2pc"},
+                 {"schema", kSchema},
+                 {"row_count", 100},
+                 {"locations",
+                  {{{"node", "node-0"}, {"location", name + "/0"}, {"sha256", Hex(name + "0")}},
+                   {{"node", "node-1"}, {"location", name + "/1"}, {"sha256", Hex(name + "1")}}}}};
+    if (!budget.is_null()) body["budget"] = budget;
+    return As(owner, "POST", "/v1/datasets", body);
+  }
+
+  // Submits `plan` and has both owners approve it for the insurer; its hash.
+  std::string Approved(std::string_view plan) {
+    const Reply submitted = Send(Signed("lab", "POST", "/v1/plans", std::string(plan)));
+    EXPECT_EQ(submitted.status, 201) << submitted.body;
+    std::string hash = submitted.body.value("hash", "");
+    for (const auto& [owner, dataset] :
+         {std::pair{"hospital", "hospital_a"}, std::pair{"other-owner", "hospital_b"}}) {
+      const Reply approval = As(owner, "POST", "/v1/approvals",
+                                {{"plan_hash", hash},
+                                 {"dataset", dataset},
+                                 {"consumers", {"insurer"}},
+                                 {"levels", {"dealer2pc"}}});
+      EXPECT_EQ(approval.status, 201) << approval.body;
+    }
+    return hash;
+  }
+};
+
+TEST_F(ApiBudgetTest, NoisyJobsSpendTheBudgetUntilItIsRefused) {
+  RegisterNodes();
+  Reply dataset = AddDataset("hospital", "hospital_a", {{"epsilon", 1.2}});
+  ASSERT_EQ(dataset.status, 201) << dataset.body;
+  EXPECT_EQ(dataset.body["budget"], json({{"epsilon", 1.2},
+                                          {"delta", 0.0},
+                                          {"epsilon_spent", 0.0},
+                                          {"delta_spent", 0.0},
+                                          {"epsilon_left", 1.2},
+                                          {"delta_left", 0.0}}));
+  ASSERT_EQ(AddDataset("other-owner", "hospital_b", nullptr).status, 201);
+  const std::string plan = Approved(kNoisyPlan);
+
+  // Each job charges hospital_a the ε of 'm' and 's'; 'b' does not read it.
+  for (int i = 0; i < 2; ++i) {
+    const Reply job = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+    ASSERT_EQ(job.status, 201) << job.body;
+    EXPECT_EQ(job.body["charges"], json::array({{{"dataset", "hospital_a"},
+                                                 {"epsilon", 0.5},
+                                                 {"delta", 0.0},
+                                                 {"outputs",
+                                                  {{"m", {{"epsilon", 0.25}, {"delta", 0.0}}},
+                                                   {"s", {{"epsilon", 0.25}, {"delta", 0.0}}}}},
+                                                 {"refunded", false}}}));
+  }
+  const Reply refused = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.body["error"],
+            "dataset 'hospital_a' has ε 0.2 of its privacy budget 1.2 left; this plan needs ε 0.5 "
+            "(outputs 'm' 0.25, 's' 0.25)");
+
+  // Every party reads what was spent and what is left, in the dataset and in the list.
+  const json budget = As("lab", "GET", "/v1/datasets/hospital_a").body["budget"];
+  EXPECT_EQ(budget["epsilon"], 1.2);
+  EXPECT_EQ(budget["epsilon_spent"], 1.0);
+  EXPECT_NEAR(budget["epsilon_left"].get<double>(), 0.2, 1e-12);
+  const json listed = As("insurer", "GET", "/v1/datasets").body["datasets"];
+  ASSERT_EQ(listed.size(), 2U);
+  EXPECT_EQ(listed[0]["budget"], budget);
+  EXPECT_EQ(listed[1]["budget"], nullptr) << "hospital_b has no budget";
+
+  // A pending job cancelled gives its charge back; the owner raises the budget.
+  ASSERT_EQ(As("insurer", "POST", "/v1/jobs/2/cancel").status, 200);
+  EXPECT_EQ(As("insurer", "GET", "/v1/jobs/2").body["charges"][0]["refunded"], true);
+  EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"]["epsilon_spent"], 0.5);
+  ASSERT_EQ(As("insurer", "POST", "/v1/jobs", JobBody(plan)).status, 201);
+  EXPECT_EQ(As("insurer", "POST", "/v1/jobs", JobBody(plan)).status, 409);
+  const Reply raised =
+      As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 2}, {"delta", 1e-6}});
+  ASSERT_EQ(raised.status, 200) << raised.body;
+  EXPECT_EQ(raised.body["budget"]["epsilon"], 2.0);
+  EXPECT_EQ(raised.body["budget"]["delta"], 1e-6);
+  EXPECT_EQ(raised.body["budget"]["epsilon_spent"], 1.0);
+  EXPECT_EQ(As("insurer", "POST", "/v1/jobs", JobBody(plan)).status, 201);
+
+  // Each charge, refund and budget change is in the audit log, with the job and the amounts.
+  std::vector<std::string> actions;
+  const Reply audit = As("platform", "GET", "/v1/audit");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  for (const json& entry : audit.body["entries"]) {
+    const std::string action = entry["action"];
+    if (action.starts_with("budget.") || action == "dataset.budget") actions.push_back(action);
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"dataset.budget", "budget.charge", "budget.charge",
+                                               "budget.refund", "budget.charge", "dataset.budget",
+                                               "budget.charge"}));
+  EXPECT_TRUE(store_->VerifyAudit(std::nullopt).value().intact);
+}
+
+TEST_F(ApiBudgetTest, RefusesAnOutputWithoutNoiseOnABudgetedDataset) {
+  RegisterNodes();
+  ASSERT_EQ(AddDataset("hospital", "hospital_a", nullptr).status, 201);
+  ASSERT_EQ(AddDataset("other-owner", "hospital_b", nullptr).status, 201);
+  std::string text(kNoisyPlan);
+  const std::string noise =
+      R"(,
+     "noise": {"mechanism": "laplace", "epsilon": 0.25, "sensitivity": 1})";
+  text.erase(text.rfind(noise), noise.size());
+  const std::string plan = Approved(text);  // 's' has no noise now
+  // Without budgets the plan runs as before; a budget set later stops that unfinished job.
+  ASSERT_EQ(As("insurer", "POST", "/v1/jobs", JobBody(plan)).status, 201);
+  ASSERT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 5}}).status, 200);
+  EXPECT_EQ(As("insurer", "GET", "/v1/jobs/1").body["status"], "cancelled");
+  const Reply refused = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body["error"],
+            "output 's' releases data of 'hospital_a' without noise; its owner set a privacy "
+            "budget, so every output that reads it must have differential-privacy noise");
+  EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"]["epsilon_spent"], 0.0);
+  // hospital_b under a budget refuses 'b' the same way.
+  ASSERT_EQ(As("other-owner", "PUT", "/v1/datasets/hospital_b/budget", {{"epsilon", 5}}).status,
+            200);
+  ASSERT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 5}}).status, 200);
+  EXPECT_THAT(As("insurer", "POST", "/v1/jobs", JobBody(plan)).body["error"].get<std::string>(),
+              HasSubstr("without noise"));
+}
+
+TEST_F(ApiBudgetTest, OnlyTheOwnerSetsABudgetAndOnlyAValidOne) {
+  RegisterNodes();
+  ASSERT_EQ(AddDataset("hospital", "hospital_a", nullptr).status, 201);
+  const Reply stranger =
+      As("other-owner", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 1}});
+  EXPECT_EQ(stranger.status, 403);
+  EXPECT_EQ(stranger.body["error"],
+            "'other-owner' does not own dataset 'hospital_a' (its owner is 'hospital'), so it "
+            "cannot set its privacy budget");
+  EXPECT_EQ(As("insurer", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 1}}).status, 403);
+  EXPECT_EQ(As("hospital", "PUT", "/v1/datasets/missing/budget", {{"epsilon", 1}}).status, 404);
+  for (const json& bad :
+       {json{{"epsilon", 0}}, json{{"epsilon", -1}}, json{{"epsilon", "1"}}, json{{"delta", 0.1}},
+        json{{"epsilon", 1}, {"delta", 1}}, json{{"epsilon", 1}, {"extra", 1}}}) {
+    const Reply reply = As("hospital", "PUT", "/v1/datasets/hospital_a/budget", bad);
+    EXPECT_EQ(reply.status, 400) << bad << ": " << reply.body;
+  }
+  EXPECT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 0}}).body["error"],
+            "field 'epsilon': must be a number > 0");
+  EXPECT_EQ(AddDataset("hospital", "hospital_a", {{"epsilon", 1}, {"delta", 2}}).body["error"],
+            "field 'budget.delta': must be a number in [0, 1)");
+  EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"], nullptr);
+  // A consumer's inference rows take no budget.
+  const Reply consumer = AddDataset("insurer", "insurer-rows", {{"epsilon", 1}});
+  EXPECT_EQ(consumer.status, 403);
+  EXPECT_EQ(consumer.body["error"],
+            "'insurer' (consumer) uploads its own rows for inference; only a data owner's dataset "
+            "takes a privacy budget");
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "arca/client/dataset_schema.h"
+#include "arca/coord/privacy_budget.h"
 #include "arca/plan/validate.h"
 
 namespace arca::coord {
@@ -148,6 +150,7 @@ Result<JobSpec> AdmitJob(Store& store, const JobBody& request, std::string_view 
                .level = request.level,
                .result_key = request.result_key};
   plan::Schemas schemas;
+  std::set<std::string> budgeted;
   for (const auto& [input, declared] : plan.inputs) {
     const bool by_consumer = declared.supplied_by == plan::Supplier::kConsumer;
     std::string name = input;
@@ -181,6 +184,7 @@ Result<JobSpec> AdmitJob(Store& store, const JobBody& request, std::string_view 
             "no approval in force from '{}' lets '{}' use dataset '{}' with plan {} at level {}",
             dataset->spec.owner, consumer, name, hash, Name(request.level)));
       }
+      if (dataset->spec.budget) budgeted.insert(name);
     }
     ARCA_ASSIGN_OR_RETURN(schemas[input], ColumnTypes(*dataset));
     spec.inputs.push_back(
@@ -196,6 +200,10 @@ Result<JobSpec> AdmitJob(Store& store, const JobBody& request, std::string_view 
                     problems.size() > 1 ? fmt::format(" (and {} more)", problems.size() - 1) : ""));
   }
   ARCA_RETURN_IF_ERROR(CheckModels(store, plan, consumer, request.level));
+  if (!budgeted.empty()) {
+    ARCA_ASSIGN_OR_RETURN(const plan::ValidatedPlan validated, plan::Validate(plan, schemas));
+    ARCA_ASSIGN_OR_RETURN(spec.charges, PlanCharges(validated, budgeted));
+  }
   return spec;
 }
 
@@ -212,6 +220,13 @@ Status StillAdmitted(Store& store, const Job& job) {
     if (approvals.empty()) {
       return PermissionDeniedError(
           fmt::format("the approval of dataset '{}' was revoked", input.dataset));
+    }
+    const bool charged =
+        std::any_of(job.spec.charges.begin(), job.spec.charges.end(),
+                    [&](const BudgetCharge& charge) { return charge.dataset == input.dataset; });
+    if (latest.spec.budget && !charged) {
+      return PermissionDeniedError(fmt::format(
+          "dataset '{}' came under a privacy budget after the job was admitted", input.dataset));
     }
   }
   ARCA_ASSIGN_OR_RETURN(const plan::Plan plan, StoredPlan(store, job.spec.plan_hash));

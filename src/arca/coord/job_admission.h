@@ -6,10 +6,15 @@
 // force from its owner naming this consumer and level; every consumer-supplied input is bound
 // to a dataset the consumer uploaded for that level; the datasets' schemas fit the plan; every
 // stored model the plan applies exists, is not withdrawn, was made for the level and names
-// the consumer; and no model the plan would store has a taken name. The first check that
-// fails is the error: permission-denied when an approval or a grant is missing (naming it),
-// failed-precondition when something must be uploaded or changed first, invalid-argument for
-// a malformed request, not-found for an unknown plan.
+// the consumer; no model the plan would store has a taken name; and, for every owner input
+// whose dataset has a privacy budget, every output that reads it has noise and no model
+// trained on it is kept (privacy_budget.h, PlanCharges). The first check that fails is the
+// error: permission-denied when an approval or a grant is missing or an owner's rule forbids
+// (naming it), failed-precondition when something must be uploaded or changed first,
+// invalid-argument for a malformed request, not-found for an unknown plan.
+//
+// The job's charges on those budgets come with it; whether they fit in what is left is checked
+// by Store::CreateJob, in the transaction that records them.
 #ifndef ARCA_COORD_JOB_ADMISSION_H_
 #define ARCA_COORD_JOB_ADMISSION_H_
 
@@ -32,8 +37,9 @@ Result<std::vector<Approval>> ApprovalsInForce(Store& store, const crypto::Sha25
                                                std::string_view dataset, std::string_view consumer,
                                                SecurityLevel level);
 
-// Whether a created, unfinished job is still allowed: its owner inputs still approved and not
-// withdrawn, its models not withdrawn. The reason it is not, or OK.
+// Whether a created, unfinished job is still allowed: its owner inputs still approved, not
+// withdrawn, and charged if their dataset has a privacy budget (one set after the job was
+// admitted is not), its models not withdrawn. The reason it is not, or OK.
 Status StillAdmitted(Store& store, const Job& job);
 
 // The stored plan, parsed (it was validated when submitted).

@@ -4,9 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "arca/coord/schema.h"
+#include "arca/coord/store.h"
 #include "arca/coord/test_util.h"
 
 namespace arca::coord {
@@ -134,6 +140,59 @@ TEST_F(MigrationsTest, RefusesMisnumberedSteps) {
   SqliteDb db = Open();
   EXPECT_EQ(Migrate(db, gap, kTime).code(), StatusCode::kInternal);
   EXPECT_EQ(SchemaVersion(db).value(), 0);
+}
+
+// Schema step 4 (privacy budgets) on a database an older build left at version 3: the
+// version-1 fixture (testdata/coord) migrated to 3, plus a version-3 job with pinned inputs.
+TEST(CoordinatorSchemaTest, Step4KeepsEveryRowOfAVersion3Database) {
+  const testing::TempDir dir;
+  const std::string path = dir.File("coord.db");
+  const std::vector<std::string> tables = {"parties",    "nodes",     "datasets", "plans",
+                                           "approvals",  "jobs",      "results",  "audit_log",
+                                           "job_inputs", "job_nodes", "models"};
+  const auto counts = [&](SqliteDb& db) {
+    std::vector<int64_t> out;
+    for (const std::string& table : tables) {
+      Statement count = db.Prepare("SELECT count(*) FROM " + table).value();
+      EXPECT_TRUE(count.Step().value());
+      out.push_back(count.Int(0));
+    }
+    return out;
+  };
+  std::vector<int64_t> before;
+  {
+    std::ifstream in(std::string(ARCA_COORD_TESTDATA) + "/store_v1.sql");
+    std::stringstream dump;
+    dump << in.rdbuf();
+    SqliteDb db = SqliteDb::Open(path).value();
+    ASSERT_TRUE(db.Exec(dump.str()).ok());
+    ASSERT_TRUE(Migrate(db, CoordinatorSchema().first(3), kTime).ok());
+    ASSERT_TRUE(db.Exec("INSERT INTO job_inputs (job_id, input, dataset_name, dataset_version, "
+                        "supplied_by) VALUES (5, 'cancer-a', 'cancer-a', 2, 'owner')")
+                    .ok());
+    ASSERT_EQ(SchemaVersion(db).value(), 3);
+    before = counts(db);
+  }
+
+  std::unique_ptr<Store> store = Store::Open(path, {.clock = [] { return kTime; }}).value();
+  SqliteDb db = SqliteDb::Open(path).value();
+  EXPECT_EQ(SchemaVersion(db).value(), 4);
+  EXPECT_EQ(counts(db), before);
+  // Old datasets have no budget and old jobs no charges: they behave as before.
+  const Dataset dataset = store->GetDataset("cancer-a").value();
+  EXPECT_EQ(dataset.version, 2);
+  EXPECT_EQ(dataset.spec.budget, std::nullopt);
+  EXPECT_EQ(dataset.spent, (PrivacyLoss{0, 0}));
+  const Job job = store->GetJob(5).value();
+  EXPECT_EQ(job.spec.inputs.size(), 1U);
+  EXPECT_TRUE(job.spec.charges.empty());
+  // The old job can still be cancelled (a pending job without charges refunds nothing), and
+  // the old owner can put its dataset under a budget.
+  ASSERT_TRUE(store->CancelJob(5, "insurer").ok());
+  EXPECT_EQ(store->SetBudget("cancer-a", "hospital-a", {1, 0}, "hospital-a")->spec.budget,
+            (PrivacyLoss{1, 0}));
+  EXPECT_EQ(store->GetDatasetVersion("cancer-a", 1)->spec.budget, (PrivacyLoss{1, 0}));
+  EXPECT_TRUE(store->VerifyAudit(std::nullopt)->intact);
 }
 
 TEST(CoordinatorSchemaTest, IsNumberedAndApplies) {

@@ -1,5 +1,5 @@
 // The coordinator's records: what the store keeps about parties, nodes, datasets, plans,
-// approvals, jobs and results.
+// approvals, jobs and results, and the privacy budgets of datasets.
 //
 // A `...Spec` is what a caller supplies; the record adds what the store assigns (ids, versions,
 // times, flags). Nothing here holds data values or shares: datasets and results are known only
@@ -123,6 +123,15 @@ struct CiphertextLocation {
   friend bool operator==(const CiphertextLocation&, const CiphertextLocation&) = default;
 };
 
+// Differential-privacy loss (docs/PLANS.md, "Privacy budget"): what an output's noise costs,
+// what a job charges a dataset, and what a dataset's owner allows all jobs together.
+struct PrivacyLoss {
+  double epsilon = 0;
+  double delta = 0;
+
+  friend bool operator==(const PrivacyLoss&, const PrivacyLoss&) = default;
+};
+
 struct DatasetSpec {
   std::string name;
   std::string owner;  // party id; a name belongs to the owner of its first version
@@ -132,6 +141,11 @@ struct DatasetSpec {
   // The level the shares were made for; its compute nodes hold them (ComputeNodesAt). Before
   // schema version 3 every dataset was dealer2pc.
   SecurityLevel level = SecurityLevel::kDealer2pc;
+  // The name's privacy budget: every version of a name shares one budget and one ledger. Given
+  // with a new version, it sets or changes the budget; absent, the budget stays as it is. Read
+  // back as the name's budget: nullopt when its owner never set one (jobs then read the
+  // dataset without any differential-privacy requirement). Since schema version 4.
+  std::optional<PrivacyLoss> budget{};
 
   friend bool operator==(const DatasetSpec&, const DatasetSpec&) = default;
 };
@@ -141,6 +155,8 @@ struct Dataset {
   int64_t version = 0;  // 1 for the first upload of a name, then 2, 3, ...
   bool withdrawn = false;
   UnixTime created_at;
+  // What jobs have charged the name's budget, refunds deducted (zero without a budget).
+  PrivacyLoss spent{};
 
   friend bool operator==(const Dataset&, const Dataset&) = default;
 };
@@ -221,6 +237,26 @@ struct JobInput {
   friend bool operator==(const JobInput&, const JobInput&) = default;
 };
 
+// One output's part of a charge: the ε and δ of its noise.
+struct OutputLoss {
+  std::string output;
+  PrivacyLoss loss;
+
+  friend bool operator==(const OutputLoss&, const OutputLoss&) = default;
+};
+
+// What a job charges one dataset's privacy budget: by basic sequential composition, the sum of
+// the noise of every output of the plan that reads the dataset.
+struct BudgetCharge {
+  std::string dataset;  // the name (its budget is shared by all versions)
+  PrivacyLoss loss{};   // the sum over `outputs`
+  std::vector<OutputLoss> outputs{};
+  // Set by the store when the charge was given back (store.h, "jobs"); callers leave it false.
+  bool refunded = false;
+
+  friend bool operator==(const BudgetCharge&, const BudgetCharge&) = default;
+};
+
 struct JobSpec {
   crypto::Sha256Digest plan_hash{};
   std::string consumer;
@@ -229,6 +265,9 @@ struct JobSpec {
   // Since schema version 3: the dataset versions the job reads (empty for jobs made by
   // earlier builds).
   std::vector<JobInput> inputs{};
+  // Since schema version 4: one charge for each owner input whose dataset has a privacy
+  // budget, by dataset name (job_admission.h computes them from the plan).
+  std::vector<BudgetCharge> charges{};
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };

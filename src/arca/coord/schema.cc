@@ -207,7 +207,32 @@ CREATE TABLE job_nodes (
 CREATE INDEX job_nodes_by_node ON job_nodes (node_id);
 )sql";
 
-constexpr std::array<Migration, 3> kSteps = {{
+// Privacy budgets (docs/PLANS.md, "Privacy budget"): the total ε and δ an owner allows all
+// jobs on a dataset name together, and the ledger of what each job charged it. A charge is
+// written with its job, in the same transaction; `refunded` marks one given back. Names are not
+// a key of `datasets` (versions are), so the store checks that the name exists.
+constexpr std::string_view kPrivacyBudgets = R"sql(
+CREATE TABLE dataset_budgets (
+  dataset_name TEXT PRIMARY KEY,
+  epsilon      REAL NOT NULL CHECK (epsilon > 0),
+  delta        REAL NOT NULL CHECK (delta >= 0 AND delta < 1),
+  updated_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE budget_charges (
+  job_id       INTEGER NOT NULL REFERENCES jobs (id),
+  dataset_name TEXT NOT NULL REFERENCES dataset_budgets (dataset_name),
+  epsilon      REAL NOT NULL CHECK (epsilon >= 0),
+  delta        REAL NOT NULL CHECK (delta >= 0),
+  outputs      TEXT NOT NULL,
+  refunded     INTEGER NOT NULL CHECK (refunded IN (0, 1)),
+  PRIMARY KEY (job_id, dataset_name)
+) STRICT;
+
+CREATE INDEX budget_charges_by_dataset ON budget_charges (dataset_name);
+)sql";
+
+constexpr std::array<Migration, 4> kSteps = {{
     {.version = 1,
      .name = "parties, nodes, datasets, plans, approvals, jobs, results, audit log",
      .sql = kTables},
@@ -218,6 +243,9 @@ constexpr std::array<Migration, 3> kSteps = {{
      .name = "API: node keys, indexes and mesh endpoints; dataset levels; models; job inputs "
              "and per-node state",
      .sql = kApiTables},
+    {.version = 4,
+     .name = "privacy budgets of datasets and the charges of jobs",
+     .sql = kPrivacyBudgets},
 }};
 
 }  // namespace

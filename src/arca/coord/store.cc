@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <utility>
 
 #include "arca/coord/migrations.h"
+#include "arca/coord/privacy_budget.h"
 #include "arca/coord/schema.h"
 #include "arca/coord/store_rows.h"
 
@@ -37,6 +39,8 @@ using rows::LocationsJson;
 using rows::ModelFromRow;
 using rows::NodeFromRow;
 using rows::OptionalTimeColumn;
+using rows::OutputLossesFromJson;
+using rows::OutputLossesJson;
 using rows::PartyFromRow;
 using rows::PlanFromRow;
 using rows::ReadLocations;
@@ -48,6 +52,11 @@ std::string PlanSubject(const Sha256Digest& hash) { return "plan/" + ToHex(hash)
 std::string JobSubject(int64_t id) { return "job/" + std::to_string(id); }
 std::string ApprovalSubject(int64_t id) { return "approval/" + std::to_string(id); }
 std::string ModelSubject(std::string_view name) { return "model/" + std::string(name); }
+std::string DatasetSubject(std::string_view name) { return "dataset/" + std::string(name); }
+
+nlohmann::json LossJson(const PrivacyLoss& loss) {
+  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
+}
 
 // The highest index a node may have within its role (compute nodes 0..2 serve rep3).
 constexpr int64_t kMaxNodeIndex = 2;
@@ -326,6 +335,7 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
   }
   ARCA_ASSIGN_OR_RETURN(const std::string schema,
                         DumpJson(spec.schema, "schema of dataset '" + spec.name + "'"));
+  if (spec.budget) ARCA_RETURN_IF_ERROR(CheckBudget(*spec.budget));
   return Write<Dataset>([&]() -> Result<Dataset> {
     ARCA_RETURN_IF_ERROR(ReadParty(spec.owner).status());
     ARCA_RETURN_IF_ERROR(
@@ -343,7 +353,7 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
     } else if (latest.status().code() != StatusCode::kNotFound) {
       return latest.status();
     }
-    const Dataset dataset{.spec = spec, .version = version, .created_at = now_};
+    Dataset dataset{.spec = spec, .version = version, .created_at = now_};
     ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO datasets (name, version, owner, schema, row_count, "
                                  "withdrawn, created_at, level) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
@@ -363,6 +373,8 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
                                 {"level", Name(spec.level)},
                                 {"row_count", spec.row_count},
                                 {"locations", LocationsJson(spec.locations)}}));
+    if (spec.budget) ARCA_RETURN_IF_ERROR(WriteBudget(dataset, *spec.budget, actor));
+    ARCA_RETURN_IF_ERROR(ReadBudget(dataset));
     return dataset;
   });
 }
@@ -414,6 +426,7 @@ Result<Dataset> Store::ReadDataset(std::string_view name, std::optional<int64_t>
                 "WHERE dataset_name = ?1 AND dataset_version = ?2 ORDER BY node_id",
                 dataset.spec.name, dataset.version));
   ARCA_ASSIGN_OR_RETURN(dataset.spec.locations, ReadLocations(locations));
+  ARCA_RETURN_IF_ERROR(ReadBudget(dataset));
   return dataset;
 }
 
@@ -438,6 +451,127 @@ Result<std::vector<Dataset>> Store::ListDatasets() {
     datasets.push_back(std::move(dataset));
   }
   return datasets;
+}
+
+// --- privacy budgets
+
+Status Store::ReadBudget(Dataset& dataset) {
+  ARCA_ASSIGN_OR_RETURN(
+      Statement budget,
+      db_.Query("SELECT epsilon, delta FROM dataset_budgets WHERE dataset_name = ?1",
+                dataset.spec.name));
+  ARCA_ASSIGN_OR_RETURN(const bool row, budget.Step());
+  dataset.spec.budget.reset();
+  dataset.spent = {};
+  if (!row) return OkStatus();
+  dataset.spec.budget = PrivacyLoss{.epsilon = budget.Double(0), .delta = budget.Double(1)};
+  ARCA_ASSIGN_OR_RETURN(Statement spent,
+                        db_.Query("SELECT coalesce(sum(epsilon), 0.0), coalesce(sum(delta), 0.0) "
+                                  "FROM budget_charges WHERE dataset_name = ?1 AND refunded = 0",
+                                  dataset.spec.name));
+  ARCA_ASSIGN_OR_RETURN(const bool sums, spent.Step());
+  if (!sums) return InternalError("a sum over budget_charges gave no row");
+  dataset.spent = {.epsilon = spent.Double(0), .delta = spent.Double(1)};
+  return OkStatus();
+}
+
+Status Store::WriteBudget(const Dataset& dataset, const PrivacyLoss& budget,
+                          std::string_view actor) {
+  Dataset before = dataset;
+  ARCA_RETURN_IF_ERROR(ReadBudget(before));
+  ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO dataset_budgets (dataset_name, epsilon, delta, "
+                               "updated_at) VALUES (?1, ?2, ?3, ?4) "
+                               "ON CONFLICT (dataset_name) DO UPDATE SET epsilon = ?2, "
+                               "delta = ?3, updated_at = ?4",
+                               dataset.spec.name, budget.epsilon, budget.delta, FormatTime(now_))
+                           .status());
+  return Audit(actor, "dataset.budget", DatasetSubject(dataset.spec.name), std::nullopt,
+               {{"budget", LossJson(budget)},
+                {"previous", before.spec.budget ? LossJson(*before.spec.budget) : nullptr},
+                {"spent", LossJson(before.spent)}});
+}
+
+Result<Dataset> Store::SetBudget(std::string_view name, std::string_view owner,
+                                 const PrivacyLoss& budget, std::string_view actor) {
+  ARCA_RETURN_IF_ERROR(CheckActor(actor));
+  ARCA_RETURN_IF_ERROR(CheckBudget(budget));
+  return Write<Dataset>([&]() -> Result<Dataset> {
+    ARCA_ASSIGN_OR_RETURN(Dataset latest, ReadDataset(name, std::nullopt));
+    if (latest.spec.owner != owner) {
+      return PermissionDeniedError(
+          fmt::format("'{}' does not own dataset '{}' (its owner is '{}'), so it cannot set its "
+                      "privacy budget",
+                      owner, name, latest.spec.owner));
+    }
+    ARCA_RETURN_IF_ERROR(WriteBudget(latest, budget, actor));
+    ARCA_RETURN_IF_ERROR(ReadBudget(latest));
+    return latest;
+  });
+}
+
+Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor) {
+  std::map<std::string, const BudgetCharge*> charges;
+  for (const BudgetCharge& charge : spec.charges) charges.emplace(charge.dataset, &charge);
+  for (const JobInput& input : spec.inputs) {
+    if (input.supplied_by != InputSupplier::kOwner) continue;
+    ARCA_ASSIGN_OR_RETURN(const Dataset dataset, ReadDataset(input.dataset, input.version));
+    const auto charge = charges.find(input.dataset);
+    if (!dataset.spec.budget) {
+      if (charge != charges.end()) {
+        return InvalidArgumentError(fmt::format(
+            "the job charges dataset '{}', which has no privacy budget", input.dataset));
+      }
+      continue;
+    }
+    if (charge == charges.end()) {
+      return FailedPreconditionError(
+          fmt::format("dataset '{}' came under a privacy budget while the job was admitted; "
+                      "create the job again",
+                      input.dataset));
+    }
+    ARCA_RETURN_IF_ERROR(CheckChargeFits(*dataset.spec.budget, dataset.spent, *charge->second));
+    charges.erase(charge);
+  }
+  if (!charges.empty()) {
+    return InvalidArgumentError(
+        fmt::format("the job charges dataset '{}', which is not one of its owner inputs",
+                    charges.begin()->first));
+  }
+  for (const BudgetCharge& charge : spec.charges) {
+    ARCA_ASSIGN_OR_RETURN(const std::string outputs,
+                          DumpJson(OutputLossesJson(charge.outputs), "charged outputs"));
+    ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO budget_charges (job_id, dataset_name, epsilon, "
+                                 "delta, outputs, refunded) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                                 id, charge.dataset, charge.loss.epsilon, charge.loss.delta,
+                                 outputs)
+                             .status());
+    nlohmann::json by_output = nlohmann::json::object();
+    for (const OutputLoss& output : charge.outputs) {
+      by_output[output.output] = LossJson(output.loss);
+    }
+    ARCA_RETURN_IF_ERROR(
+        Audit(actor, "budget.charge", DatasetSubject(charge.dataset), spec.plan_hash,
+              {{"job", id}, {"charge", LossJson(charge.loss)}, {"outputs", by_output}}));
+  }
+  return OkStatus();
+}
+
+Status Store::RefundJob(const Job& job, JobStatus to, std::string_view actor) {
+  if (job.status != JobStatus::kPending ||
+      (to != JobStatus::kFailed && to != JobStatus::kCancelled)) {
+    return OkStatus();
+  }
+  for (const BudgetCharge& charge : job.spec.charges) {
+    if (charge.refunded) continue;
+    ARCA_RETURN_IF_ERROR(db_.Run("UPDATE budget_charges SET refunded = 1 "
+                                 "WHERE job_id = ?1 AND dataset_name = ?2",
+                                 job.id, charge.dataset)
+                             .status());
+    ARCA_RETURN_IF_ERROR(
+        Audit(actor, "budget.refund", DatasetSubject(charge.dataset), job.spec.plan_hash,
+              {{"job", job.id}, {"charge", LossJson(charge.loss)}, {"job_status", Name(to)}}));
+  }
+  return OkStatus();
 }
 
 // --- plans
@@ -775,6 +909,22 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
       return InvalidArgumentError(fmt::format("job binds input '{}' twice", input.input));
     }
   }
+  std::set<std::string_view> charged;
+  for (const BudgetCharge& charge : spec.charges) {
+    if (!charged.insert(charge.dataset).second) {
+      return InvalidArgumentError(fmt::format("job charges dataset '{}' twice", charge.dataset));
+    }
+    const auto valid = [](const PrivacyLoss& loss) {
+      return std::isfinite(loss.epsilon) && loss.epsilon >= 0 && std::isfinite(loss.delta) &&
+             loss.delta >= 0;
+    };
+    if (!valid(charge.loss) ||
+        !std::all_of(charge.outputs.begin(), charge.outputs.end(),
+                     [&](const OutputLoss& output) { return valid(output.loss); })) {
+      return InvalidArgumentError(fmt::format(
+          "job charges dataset '{}' an ε or δ that is negative or not finite", charge.dataset));
+    }
+  }
   ARCA_ASSIGN_OR_RETURN(const std::vector<Node> nodes, LevelNodes(spec.level));
   return Write<Job>([&]() -> Result<Job> {
     ARCA_RETURN_IF_ERROR(ReadPlan(spec.plan_hash).status());
@@ -819,6 +969,10 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
                                 {"level", Name(spec.level)},
                                 {"inputs", bound},
                                 {"nodes", node_ids}}));
+    ARCA_RETURN_IF_ERROR(ChargeJob(job.id, spec, actor));
+    std::sort(job.spec.charges.begin(), job.spec.charges.end(),
+              [](const BudgetCharge& a, const BudgetCharge& b) { return a.dataset < b.dataset; });
+    for (BudgetCharge& charge : job.spec.charges) charge.refunded = false;
     return job;
   });
 }
@@ -853,6 +1007,20 @@ Status Store::ReadJobParts(Job& job) {
           fmt::format("SELECT {} FROM job_nodes WHERE job_id = ?1 ORDER BY party", kJobNodeColumns),
           job.id));
   ARCA_ASSIGN_OR_RETURN(job.parties, Collect<JobNode>(parts, JobNodeFromRow));
+  ARCA_ASSIGN_OR_RETURN(Statement charges,
+                        db_.Query("SELECT dataset_name, epsilon, delta, outputs, refunded "
+                                  "FROM budget_charges WHERE job_id = ?1 ORDER BY dataset_name",
+                                  job.id));
+  ARCA_ASSIGN_OR_RETURN(
+      job.spec.charges,
+      Collect<BudgetCharge>(charges, [](const Statement& row) -> Result<BudgetCharge> {
+        ARCA_ASSIGN_OR_RETURN(const nlohmann::json outputs, JsonColumn(row, 3));
+        ARCA_ASSIGN_OR_RETURN(std::vector<OutputLoss> losses, OutputLossesFromJson(outputs));
+        return BudgetCharge{.dataset = row.Text(0),
+                            .loss = {.epsilon = row.Double(1), .delta = row.Double(2)},
+                            .outputs = std::move(losses),
+                            .refunded = row.Int(4) != 0};
+      }));
   return OkStatus();
 }
 
@@ -901,7 +1069,9 @@ Status Store::MoveJob(int64_t id, JobStatus to, std::string_view error, std::str
   }
   details["from"] = Name(job.status);
   if (!error.empty()) details["error"] = error;
-  return Audit(actor, action, JobSubject(id), job.spec.plan_hash, std::move(details));
+  ARCA_RETURN_IF_ERROR(
+      Audit(actor, action, JobSubject(id), job.spec.plan_hash, std::move(details)));
+  return RefundJob(job, to, actor);
 }
 
 Status Store::StartJob(int64_t id, std::string_view actor) {

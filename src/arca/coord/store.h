@@ -87,7 +87,8 @@ class Store {
 
   // --- datasets
   // A new version of `spec.name` (1 for a new name). It has exactly one location on each
-  // compute node of its level (0..ComputeNodesAt(level)-1), and on no other node.
+  // compute node of its level (0..ComputeNodesAt(level)-1), and on no other node. With
+  // `spec.budget`, the name's privacy budget is set in the same transaction, as SetBudget does.
   Result<Dataset> AddDatasetVersion(const DatasetSpec& spec, std::string_view actor);
   // Marks every version of `name` withdrawn; a later upload starts a new, usable version.
   Status WithdrawDataset(std::string_view name, std::string_view actor);
@@ -96,6 +97,16 @@ class Store {
   Result<Dataset> GetDatasetVersion(std::string_view name, int64_t version);
   // The latest version of every dataset, by name.
   Result<std::vector<Dataset>> ListDatasets();
+
+  // --- privacy budgets (docs/PLANS.md, "Privacy budget"): one per dataset name, shared by all
+  // its versions, with the ledger of what jobs charged it. The owner may raise or lower a
+  // budget at any time but never remove it: a dataset once under a budget stays under one, and
+  // its ledger is never reset. A budget lowered below what was spent stops new charges; it
+  // takes nothing back.
+  // Sets `name`'s budget (privacy_budget.h, CheckBudget); `owner` must own the name. Returns
+  // the latest version with its budget and what was spent.
+  Result<Dataset> SetBudget(std::string_view name, std::string_view owner,
+                            const PrivacyLoss& budget, std::string_view actor);
 
   // --- plans
   // Stores `canonical_json` (a JSON object, already canonical: the plan layer's job) under its
@@ -131,7 +142,20 @@ class Store {
 
   // --- jobs: pending -> running -> succeeded | failed | cancelled, or pending -> failed |
   // cancelled. A finished job never changes again.
+  //
+  // A job's charges on privacy budgets are recorded with it. A job that fails or is cancelled
+  // while still pending (no node has reported on it, so nothing was computed for it that the
+  // consumer could see) gets them back. Once a node has reported, they stand, whatever the
+  // end: the nodes have computed on the data, and what the consumer sees of such a job can
+  // depend on the data (a node's failure line, such as an owner's min_rows refusal, or a job
+  // still running past that check), so a refund would let a consumer repeat such probes for
+  // free.
+  //
   // Assigns the level's nodes (LevelNodes) to the job; every input's dataset version exists.
+  // Every owner input whose dataset has a privacy budget has its charge in `spec.charges`, and
+  // every charge is for such an input; each charge must fit in what is left of its budget
+  // (privacy_budget.h, CheckChargeFits, a failed precondition). The checks and the charges run
+  // in the job's transaction, so that jobs created at once never spend more than a budget.
   Result<Job> CreateJob(const JobSpec& spec, std::string_view actor);
   Status StartJob(int64_t id, std::string_view actor);
   // 0..1, only while running. Not audited (see above).
@@ -201,6 +225,15 @@ class Store {
   Result<Approval> ReadApproval(int64_t id);
   Result<Job> ReadJob(int64_t id);
   Result<Model> ReadModel(std::string_view name);
+  // Fills the budget of `dataset`'s name and what jobs spent of it.
+  Status ReadBudget(Dataset& dataset);
+  // Sets the budget of `dataset`'s name and audits it.
+  Status WriteBudget(const Dataset& dataset, const PrivacyLoss& budget, std::string_view actor);
+  // Checks `spec.charges` against its inputs and budgets (CreateJob), then records them for
+  // job `id`.
+  Status ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor);
+  // Gives a job's charges back, audited, when `to` ends it while it is still pending.
+  Status RefundJob(const Job& job, JobStatus to, std::string_view actor);
   // Fills a job read from its row with its inputs and parties.
   Status ReadJobParts(Job& job);
   // Checks that `id` is free in the namespace parties and nodes share.

@@ -230,11 +230,11 @@ TEST_F(StoreDurabilityTest, OtherConnectionsReadWhileOneWrites) {
 
 TEST_F(StoreDurabilityTest, RefusesADatabaseFromANewerBuild) {
   store_.reset();
-  Raw("INSERT INTO schema_version VALUES (4, 'from the future', '2030-01-01T00:00:00Z')");
+  Raw("INSERT INTO schema_version VALUES (5, 'from the future', '2030-01-01T00:00:00Z')");
   const Result<std::unique_ptr<Store>> newer = Store::Open(path_);
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(newer.status().message(),
-              HasSubstr("has schema version 4, newer than the 3 this build knows"));
+              HasSubstr("has schema version 5, newer than the 4 this build knows"));
 }
 
 TEST_F(StoreDurabilityTest, TheAuditLogRefusesUpdatesAndDeletes) {
@@ -279,7 +279,7 @@ class StoreUpgradeTest : public StoreDurabilityTest {
 TEST_F(StoreUpgradeTest, MigratesAVersion1DatabaseAndKeepsEverything) {
   Reopen();
   SqliteDb db = SqliteDb::Open(path_).value();
-  EXPECT_EQ(SchemaVersion(db).value(), 3);
+  EXPECT_EQ(SchemaVersion(db).value(), 4);
 
   EXPECT_EQ(store_->GetParty("hospital-b").value().spec.display_name, "Hôpital B");
   EXPECT_EQ(store_->GetNode("dealer").value().status, NodeStatus::kRejected);

@@ -248,4 +248,30 @@ Result<std::vector<StoredModelPart>> StoredModelsFromJson(const nlohmann::json& 
   return out;
 }
 
+nlohmann::json OutputLossesJson(const std::vector<OutputLoss>& outputs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const OutputLoss& output : outputs) {
+    out.push_back({{"output", output.output},
+                   {"epsilon", output.loss.epsilon},
+                   {"delta", output.loss.delta}});
+  }
+  return out;
+}
+
+Result<std::vector<OutputLoss>> OutputLossesFromJson(const nlohmann::json& json) {
+  const Status unreadable = DataLossError("the charged outputs of a job are unreadable");
+  if (!json.is_array()) return unreadable;
+  std::vector<OutputLoss> out;
+  try {
+    for (const nlohmann::json& item : json) {
+      out.push_back({.output = item.at("output").get<std::string>(),
+                     .loss = {.epsilon = item.at("epsilon").get<double>(),
+                              .delta = item.at("delta").get<double>()}});
+    }
+  } catch (const nlohmann::json::exception&) {
+    return unreadable;
+  }
+  return out;
+}
+
 }  // namespace arca::coord::rows

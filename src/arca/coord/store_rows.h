@@ -80,6 +80,10 @@ Result<std::vector<std::string>> StringsColumn(const Statement& row, int column)
 nlohmann::json StoredModelsJson(const std::vector<StoredModelPart>& models);
 Result<std::vector<StoredModelPart>> StoredModelsFromJson(const nlohmann::json& json);
 
+// The outputs of a budget charge, as budget_charges.outputs keeps them, and back.
+nlohmann::json OutputLossesJson(const std::vector<OutputLoss>& outputs);
+Result<std::vector<OutputLoss>> OutputLossesFromJson(const nlohmann::json& json);
+
 // Locations as the audit details record them: [{"location", "node", "sha256"}, ...].
 nlohmann::json LocationsJson(const std::vector<CiphertextLocation>& locations);
 
