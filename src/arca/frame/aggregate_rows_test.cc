@@ -45,11 +45,11 @@ Result<Table> Prepare(fxp::FixedPoint& fp, Table table) {
 }
 
 const std::vector<Aggregate> kAggregates = {
-    {"income", Aggregation::kSize, "rows"},       {"score", Aggregation::kCount, "scored"},
-    {"income", Aggregation::kSum, "income_sum"},  {"score", Aggregation::kMean, "score_mean"},
-    {"income", Aggregation::kMin, "income_min"},  {"band", Aggregation::kMax, "band_max"},
-    {"income", Aggregation::kVar, "income_var"},  {"score", Aggregation::kStd, "score_std"},
-    {"site", Aggregation::kNunique, "sites"},     {"score", Aggregation::kNunique, "scores"},
+    {"income", Aggregation::kSize, "rows"},      {"score", Aggregation::kCount, "scored"},
+    {"income", Aggregation::kSum, "income_sum"}, {"score", Aggregation::kMean, "score_mean"},
+    {"income", Aggregation::kMin, "income_min"}, {"band", Aggregation::kMax, "band_max"},
+    {"income", Aggregation::kVar, "income_var"}, {"score", Aggregation::kStd, "score_std"},
+    {"site", Aggregation::kNunique, "sites"},    {"score", Aggregation::kNunique, "scores"},
     {"band", Aggregation::kNunique, "bands"}};
 
 // The valid rows' present values of `name`, and the number of valid rows.
@@ -68,8 +68,8 @@ std::vector<double> ValidValues(const PlainTable& t, const std::string& name, in
 }
 
 void ExpectAggregates(mpc::ProtocolKind kind, const PlainTable& sample) {
-  Result<testing::FrameRun> run =
-      RunFrame(kind, {sample}, [](fxp::FixedPoint& fp, const std::vector<Table>& in) -> Result<Table> {
+  Result<testing::FrameRun> run = RunFrame(
+      kind, {sample}, [](fxp::FixedPoint& fp, const std::vector<Table>& in) -> Result<Table> {
         ARCA_ASSIGN_OR_RETURN(Table table, Prepare(fp, in[0]));
         return AggregateRows(fp, table, kAggregates);
       });
@@ -112,12 +112,12 @@ TEST_P(AggregateRowsTest, EveryRowFilteredOutGivesZerosAndNulls) {
 }
 
 TEST(AggregateRowsTest, NuniquePerGroupIsRefusedWithTheWayOut) {
-  const Result<testing::FrameRun> run = RunFrame(
-      mpc::ProtocolKind::kPlaintext, {Sample(1, 10)},
-      [](fxp::FixedPoint& fp, const std::vector<Table>& in) {
-        return GroupByDomain(fp, in[0], {"site"}, {{"band", Aggregation::kNunique, "bands"}}, {},
-                             {});
-      });
+  const Result<testing::FrameRun> run =
+      RunFrame(mpc::ProtocolKind::kPlaintext, {Sample(1, 10)},
+               [](fxp::FixedPoint& fp, const std::vector<Table>& in) {
+                 return GroupByDomain(fp, in[0], {"site"},
+                                      {{"band", Aggregation::kNunique, "bands"}}, {}, {});
+               });
   ASSERT_FALSE(run.ok());
   EXPECT_NE(run.status().message().find("nunique per group is not supported"), std::string::npos)
       << run.status().ToString();
