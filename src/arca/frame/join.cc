@@ -427,6 +427,7 @@ Result<std::vector<JoinedColumn>> JoinedColumns(const std::vector<std::string>& 
                                                 const std::vector<std::string>& right,
                                                 const JoinSpec& spec) {
   std::vector<JoinedColumn> out;
+  out.reserve(left.size() + right.size());
   for (const std::string& name : left) out.push_back({name, true, name});
   for (const std::string& name : right) {
     bool dropped = false;

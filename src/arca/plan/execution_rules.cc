@@ -48,6 +48,56 @@ std::vector<std::string> RenamedByJoin(const ValidatedPlan& plan, const Node& no
   return renamed;
 }
 
+// Where node i uses a column in a way its owner's aggregate-only rule forbids: (field, column).
+std::vector<std::pair<std::string, std::string>> RestrictedUses(const ValidatedPlan& plan,
+                                                                size_t i) {
+  const Node& node = plan.plan.nodes[i];
+  std::vector<std::pair<std::string, std::string>> uses;  // (field, column)
+  if (const auto* train = std::get_if<TrainArgs>(&node.args)) {
+    for (size_t j = 0; j < train->features.size(); ++j) {
+      uses.emplace_back(fmt::format("features[{}]", j), train->features[j]);
+    }
+    uses.emplace_back("label", train->label);
+  } else if (const auto* infer = std::get_if<InferArgs>(&node.args)) {
+    for (size_t j = 0; j < infer->features.size(); ++j) {
+      uses.emplace_back(fmt::format("features[{}]", j), infer->features[j]);
+    }
+  } else if (const auto* assign = std::get_if<AssignArgs>(&node.args)) {
+    // A new column would carry the values on, out of the owner's sight.
+    for (size_t j = 0; j < assign->columns.size(); ++j) {
+      assign->columns[j].value.ForEach([&](const frame::Expression& form) {
+        if (form.op == frame::ExprOp::kColumn) {
+          uses.emplace_back(fmt::format("columns[{}].value", j), form.column);
+        }
+      });
+    }
+  } else if (const auto* join = std::get_if<JoinArgs>(&node.args)) {
+    // A suffixed name would carry the column on under a name its owner did not list.
+    for (const std::string& renamed : RenamedByJoin(plan, node, *join)) {
+      uses.emplace_back("suffixes", renamed);
+    }
+  }
+  // A released table holds its columns' values; a summary's are aggregates, but for a
+  // group-by's keys, which may be the column's own values.
+  for (const Output& output : plan.plan.outputs) {
+    if (output.node != node.id || node.op == Op::kInfer ||
+        plan.values[i].kind != ValueKind::kTable) {
+      continue;
+    }
+    if (const auto* group_by = std::get_if<GroupByArgs>(&node.args)) {
+      for (const std::string& key : group_by->keys) {
+        uses.emplace_back("output '" + output.name + "'", key);
+      }
+      continue;
+    }
+    if (IsSummary(node.op)) continue;
+    for (const auto& [column, type] : plan.values[i].columns) {
+      uses.emplace_back("output '" + output.name + "'", column);
+    }
+  }
+  return uses;
+}
+
 }  // namespace
 
 Status CheckAggregateOnly(const ValidatedPlan& plan,
@@ -55,50 +105,7 @@ Status CheckAggregateOnly(const ValidatedPlan& plan,
                           const std::map<std::string, AnalysisRules>& rules) {
   for (const size_t i : plan.order) {
     const Node& node = plan.plan.nodes[i];
-    std::vector<std::pair<std::string, std::string>> uses;  // (field, column)
-    if (const auto* train = std::get_if<TrainArgs>(&node.args)) {
-      for (size_t j = 0; j < train->features.size(); ++j) {
-        uses.emplace_back(fmt::format("features[{}]", j), train->features[j]);
-      }
-      uses.emplace_back("label", train->label);
-    } else if (const auto* infer = std::get_if<InferArgs>(&node.args)) {
-      for (size_t j = 0; j < infer->features.size(); ++j) {
-        uses.emplace_back(fmt::format("features[{}]", j), infer->features[j]);
-      }
-    } else if (const auto* assign = std::get_if<AssignArgs>(&node.args)) {
-      // A new column would carry the values on, out of the owner's sight.
-      for (size_t j = 0; j < assign->columns.size(); ++j) {
-        assign->columns[j].value.ForEach([&](const frame::Expression& form) {
-          if (form.op == frame::ExprOp::kColumn) {
-            uses.emplace_back(fmt::format("columns[{}].value", j), form.column);
-          }
-        });
-      }
-    } else if (const auto* join = std::get_if<JoinArgs>(&node.args)) {
-      // A suffixed name would carry the column on under a name its owner did not list.
-      for (const std::string& renamed : RenamedByJoin(plan, node, *join)) {
-        uses.emplace_back("suffixes", renamed);
-      }
-    }
-    // A released table holds its columns' values; a summary's are aggregates, but for a
-    // group-by's keys, which may be the column's own values.
-    for (const Output& output : plan.plan.outputs) {
-      if (output.node != node.id || node.op == Op::kInfer ||
-          plan.values[i].kind != ValueKind::kTable) {
-        continue;
-      }
-      if (const auto* group_by = std::get_if<GroupByArgs>(&node.args)) {
-        for (const std::string& key : group_by->keys) {
-          uses.emplace_back("output '" + output.name + "'", key);
-        }
-        continue;
-      }
-      if (IsSummary(node.op)) continue;
-      for (const auto& [column, type] : plan.values[i].columns) {
-        uses.emplace_back("output '" + output.name + "'", column);
-      }
-    }
-    for (const auto& [field, column] : uses) {
+    for (const auto& [field, column] : RestrictedUses(plan, i)) {
       for (const std::string& dataset : sources[i]) {
         const auto rule = rules.find(dataset);
         if (rule != rules.end() && rule->second.aggregate_only.contains(column)) {
