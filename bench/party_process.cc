@@ -118,7 +118,7 @@ void ResetPeakRss() {
 }
 
 int FinishParty(std::string_view who, PartyReport report, const Status& status) {
-  report.peak_rss_bytes = PeakRssBytes();
+  if (report.peak_rss_bytes == 0) report.peak_rss_bytes = PeakRssBytes();
   if (!status.ok()) report.error = status.ToString();
   std::printf("%s\n", ToJsonLine(report).c_str());
   std::fflush(stdout);

@@ -57,8 +57,8 @@ void LimitResidentMemory(int64_t limit_bytes, int party);
 int64_t PeakRssBytes();
 void ResetPeakRss();
 
-// Sets the report's peak RSS and error, prints its line, and on failure also one line on
-// stderr starting with `who`; returns the process's exit code.
+// Sets the report's peak RSS (unless the caller recorded one) and error, prints its line, and on
+// failure also one line on stderr starting with `who`; returns the process's exit code.
 int FinishParty(std::string_view who, PartyReport report, const Status& status);
 
 // Parent side: starts `processes` copies of this executable, each with `args` (after the
