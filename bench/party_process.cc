@@ -83,16 +83,16 @@ Status RunAsParty(mpc::ProtocolKind kind, const PartyFlags& flags,
   return mpc::RunTcpParty(kind, flags.party, endpoints, options, program);
 }
 
-void LimitResidentMemory(int64_t limit_bytes, int party) {
-  std::thread([limit_bytes, party] {
+void LimitResidentMemory(int64_t limit_bytes, int party, std::function<std::string()> where) {
+  std::thread([limit_bytes, party, where = std::move(where)] {
     while (ResidentBytes() <= limit_bytes) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     PartyReport report;
     report.party = party;
     report.peak_rss_bytes = PeakRssBytes();
-    report.error =
-        fmt::format("stopped: resident memory passed the limit of {} MB", limit_bytes / 1'000'000);
+    report.error = fmt::format("stopped {}: resident memory passed the limit of {} MB", where(),
+                               limit_bytes / 1'000'000);
     std::printf("%s\n", ToJsonLine(report).c_str());
     std::fflush(stdout);
     std::fprintf(stderr, "party %d: %s\n", party, report.error.c_str());

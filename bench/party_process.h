@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +49,11 @@ Status RunAsParty(mpc::ProtocolKind kind, const PartyFlags& flags,
                   const mpc::PartyProgram& program);
 
 // Stops this process once its resident memory passes `limit_bytes` (checked every 20 ms by a
-// background thread): it prints a report line for `party` saying so and exits with status 1,
-// so that the parent reports a clear failure instead of the machine running out of memory.
-void LimitResidentMemory(int64_t limit_bytes, int party);
+// background thread): it prints a report line for `party` saying so, with what `where` says the
+// process was doing (called on that thread: it must be safe to call from any thread), and exits
+// with status 1, so that the parent reports a clear failure instead of the machine running out
+// of memory.
+void LimitResidentMemory(int64_t limit_bytes, int party, std::function<std::string()> where);
 
 // Peak resident memory of this process (VmHWM), and its reset to the current resident set
 // (so that a later peak excludes the setup).

@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -103,9 +105,63 @@ Status WriteJson(const std::string& path, const json& value) {
   return OkStatus();
 }
 
+// Where a party is: sharing the inputs, running a node of the plan, or past the last node. The
+// executor reports the end of each node through its progress callback (plans without training
+// nodes, which also report their iterations). Each node's peak resident memory is recorded
+// (then the peak is reset for the next node). The memory watchdog reads the stage from its own
+// thread.
+class PlanStages {
+ public:
+  explicit PlanStages(const plan::ValidatedPlan& plan) {
+    for (const size_t i : plan.order) {
+      const plan::Node& node = plan.plan.nodes[i];
+      if (node.op == plan::Op::kTrainLogistic || node.op == plan::Op::kTrainLinear) {
+        nodes_.clear();  // their iterations report progress too: no stages
+        return;
+      }
+      nodes_.push_back(node.Describe());
+    }
+    peaks_.assign(nodes_.size(), 0);
+  }
+
+  // The progress callback for plan::Execute, or null without stages.
+  plan::ExecutionProgress Callback() {
+    if (nodes_.empty()) return nullptr;
+    stage_ = 0;
+    return [this](double /*fraction*/) {
+      const int stage = stage_.load();
+      if (stage >= 0 && stage < static_cast<int>(peaks_.size())) {
+        peaks_[static_cast<size_t>(stage)] =
+            std::max(peaks_[static_cast<size_t>(stage)], PeakRssBytes());
+        ResetPeakRss();
+      }
+      stage_ = stage + 1;
+    };
+  }
+
+  // "in node 'g' (groupby)", for the watchdog's message.
+  std::string Where() const {
+    const int stage = stage_.load();
+    if (stage < 0) return "while sharing the inputs or in the plan";
+    if (stage >= static_cast<int>(nodes_.size())) return "after the plan's last node";
+    return "in " + nodes_[static_cast<size_t>(stage)];
+  }
+
+  std::vector<PhasePeak> Peaks() const {
+    std::vector<PhasePeak> out;
+    for (size_t k = 0; k < nodes_.size(); ++k) out.push_back(PhasePeak{nodes_[k], peaks_[k]});
+    return out;
+  }
+
+ private:
+  std::vector<std::string> nodes_;  // in execution order
+  std::vector<int64_t> peaks_;      // the largest over the runs
+  std::atomic<int> stage_{-1};      // index into nodes_; -1 before the first run
+};
+
 // What every party does: share, measure, open; party 0 writes the outputs.
 Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& job,
-                      const Options& options, PartyReport* report) {
+                      const Options& options, PlanStages& stages, PartyReport* report) {
   plan::ExecutionInputs inputs;
   ARCA_ASSIGN_OR_RETURN(inputs.datasets, ShareInputs(p, kind, job));
   ResetPeakRss();
@@ -113,12 +169,17 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
   std::vector<plan::ExecutionResult> results;
   PreparedOp prepared;
   prepared.run = [&]() -> Result<mpc::Shared> {
-    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result, plan::Execute(job.plan, p, inputs));
+    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result,
+                          plan::Execute(job.plan, p, inputs, stages.Callback()));
     results.push_back(std::move(result));
     return mpc::Shared();
   };
   ARCA_RETURN_IF_ERROR(MeasureRuns(p, prepared, options.warmups, options.reps, report));
+  report->phase_peaks = stages.Peaks();
   report->peak_rss_bytes = PeakRssBytes();
+  for (const PhasePeak& peak : report->phase_peaks) {
+    report->peak_rss_bytes = std::max(report->peak_rss_bytes, peak.peak_rss_bytes);
+  }
   ARCA_ASSIGN_OR_RETURN(const json opened, OpenOutputs(p, results.back().outputs));
   if (p.party() == 0 && !options.out.empty()) return WriteJson(options.out, opened);
   return OkStatus();
@@ -135,7 +196,6 @@ int RunParty(int argc, char** argv) {
   AddPartyFlags(app, &flags);
   CLI11_PARSE(app, argc, argv);
   if (!FollowParent(flags)) return 3;
-  if (options.max_rss_mb > 0) LimitResidentMemory(options.max_rss_mb * 1'000'000, flags.party);
 
   PartyReport report;
   report.party = flags.party;
@@ -143,8 +203,14 @@ int RunParty(int argc, char** argv) {
     ARCA_ASSIGN_OR_RETURN(const mpc::ProtocolKind kind, mpc::ParseProtocolKind(options.protocol));
     ARCA_ASSIGN_OR_RETURN(const auto manifests, Manifests(options.inputs));
     ARCA_ASSIGN_OR_RETURN(const PlanJob job, LoadPlanJob(options.plan, manifests));
+    // Never destroyed: the watchdog thread may read it until the process exits.
+    auto* stages = new PlanStages(job.plan);
+    if (options.max_rss_mb > 0) {
+      LimitResidentMemory(options.max_rss_mb * 1'000'000, flags.party,
+                          [stages] { return stages->Where(); });
+    }
     return RunAsParty(kind, flags, [&](mpc::Protocol& p) {
-      return RunPlanAtParty(p, kind, job, options, &report);
+      return RunPlanAtParty(p, kind, job, options, *stages, &report);
     });
   }();
   return FinishParty(fmt::format("{} {}", kTool, options.protocol), std::move(report), status);
@@ -212,6 +278,17 @@ void Print(const Options& o, const PlanJob& job, const CaseResult& result,
                 static_cast<long long>(p.sent.preprocessing_bytes),
                 static_cast<long long>(p.sent.rounds), static_cast<double>(p.peak_rss_bytes) / 1e6);
   }
+  if (result.parties.empty() || result.parties[0].phase_peaks.empty()) return;
+  std::printf("peak RSS MB while each node ran (P0 / P1 / ...):\n");
+  for (size_t k = 0; k < result.parties[0].phase_peaks.size(); ++k) {
+    std::string line = "  " + result.parties[0].phase_peaks[k].phase + ":";
+    for (const PartyReport& r : result.parties) {
+      if (k < r.phase_peaks.size()) {
+        line += fmt::format(" {:.0f}", static_cast<double>(r.phase_peaks[k].peak_rss_bytes) / 1e6);
+      }
+    }
+    std::printf("%s\n", line.c_str());
+  }
 }
 
 // The figures as --report writes them.
@@ -224,7 +301,8 @@ json ReportJson(const Options& o, const PlanJob& job, const CaseResult& result,
   out["seconds"] = result.seconds;
   out["mean_seconds"] = result.MeanSeconds();
   out["parties"] = json::array();
-  for (const PartyFigures& p : parties) {
+  for (size_t i = 0; i < parties.size(); ++i) {
+    const PartyFigures& p = parties[i];
     json party = json::object();
     party["party"] = p.party;
     party["seconds"] = p.seconds;
@@ -233,6 +311,11 @@ json ReportJson(const Options& o, const PlanJob& job, const CaseResult& result,
     party["preprocessing_bytes"] = p.sent.preprocessing_bytes;
     party["rounds"] = p.sent.rounds;
     party["peak_rss_bytes"] = p.peak_rss_bytes;
+    json nodes = json::object();
+    for (const PhasePeak& peak : result.parties[i].phase_peaks) {
+      nodes[peak.phase] = peak.peak_rss_bytes;
+    }
+    party["node_peak_rss_bytes"] = std::move(nodes);
     out["parties"].push_back(std::move(party));
   }
   return out;
