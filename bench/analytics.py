@@ -62,8 +62,8 @@ PROTOCOLS = ("dealer2pc", "rep3")
 
 @dataclass
 class Tolerance:
-    """Secure value v against reference r: |v - r| <= atol + rtol * |r|; whole-number columns
-    (keys, counts, integer sums) exactly."""
+    """Secure value v against reference r: |v - r| <= atol + rtol * |r|. Keys, counts and text
+    are compared exactly instead (frame_differences' `exact`, SQLite's integers and text)."""
 
     atol: float
     rtol: float
