@@ -1,51 +1,14 @@
 #include "bench/case_runner.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <random>
+#include <string>
 
-#include "arca/base/child_processes.h"
-#include "arca/net/free_ports.h"
 #include "bench/party_mode.h"
+#include "bench/party_process.h"
 
 namespace arca::bench {
-namespace {
-
-// How long the other parties get to notice a failed party and exit on their own.
-constexpr std::chrono::milliseconds kFailureGrace{5000};
-
-std::vector<std::string> ChildArgv(const std::string& self, const CaseSpec& spec, int party,
-                                   const std::string& endpoints, uint64_t session) {
-  std::vector<std::string> argv = {self,           std::string(kPartyModeFlag),
-                                   "--engine",     std::string(EngineName(spec.engine)),
-                                   "--op",         spec.op->name,
-                                   "--size",       std::to_string(spec.size),
-                                   "--reps",       std::to_string(spec.reps),
-                                   "--parent-pid", std::to_string(::getpid()),
-                                   "--party",      std::to_string(party)};
-  if (!endpoints.empty()) {
-    argv.insert(argv.end(), {"--endpoints", endpoints, "--session", std::to_string(session)});
-  }
-  return argv;
-}
-
-// Why a case failed, from the parties' reports and exit statuses.
-Status Failure(const std::vector<ChildOutcome>& outcomes) {
-  std::string why;
-  for (size_t p = 0; p < outcomes.size(); ++p) {
-    if (outcomes[p].succeeded()) continue;
-    const Result<PartyReport> report = ParseReport(outcomes[p].output);
-    const std::string detail =
-        report.ok() && !report->error.empty() ? ": " + report->error : std::string();
-    if (!why.empty()) why += "; ";
-    why += fmt::format("process {} {}{}", p, outcomes[p].Describe(), detail);
-  }
-  return AbortedError(why);
-}
-
-}  // namespace
 
 std::string_view EngineName(Engine engine) {
   switch (engine) {
@@ -96,30 +59,18 @@ mpc::PartyCost CaseResult::MeanMeasured(int party, bool* uniform) const {
 }
 
 Result<CaseResult> RunCase(const CaseSpec& spec) {
-  ARCA_ASSIGN_OR_RETURN(std::string self, SelfExecutable());
-  const int processes = ProcessesOf(spec.engine);
-  std::string endpoints;
-  uint64_t session = 0;
-  if (IsSecure(spec.engine)) {
-    ARCA_ASSIGN_OR_RETURN(endpoints, net::FreeLoopbackEndpoints(processes));
-    // Tells this case's connections apart from any other run's on the same machine.
-    session = std::random_device()();
-  }
-  std::vector<std::vector<std::string>> argvs;
-  argvs.reserve(static_cast<size_t>(processes));
-  for (int p = 0; p < processes; ++p) argvs.push_back(ChildArgv(self, spec, p, endpoints, session));
-
-  ARCA_ASSIGN_OR_RETURN(std::vector<ChildOutcome> outcomes,
-                        RunChildren(argvs, spec.timeout, kFailureGrace));
-  for (const ChildOutcome& o : outcomes) {
-    if (!o.succeeded()) return Failure(outcomes);
-  }
-  std::vector<PartyReport> reports;
-  for (size_t p = 0; p < outcomes.size(); ++p) {
-    Result<PartyReport> report = ParseReport(outcomes[p].output);
-    if (!report.ok()) return report.status().WithContext(fmt::format("process {}", p));
-    reports.push_back(*std::move(report));
-  }
+  const std::vector<std::string> args = {std::string(kPartyModeFlag),
+                                         "--engine",
+                                         std::string(EngineName(spec.engine)),
+                                         "--op",
+                                         spec.op->name,
+                                         "--size",
+                                         std::to_string(spec.size),
+                                         "--reps",
+                                         std::to_string(spec.reps)};
+  ARCA_ASSIGN_OR_RETURN(
+      std::vector<PartyReport> reports,
+      RunPartyProcesses(ProcessesOf(spec.engine), IsSecure(spec.engine), args, spec.timeout));
   return CombineReports(std::move(reports), spec.reps);
 }
 

@@ -1,20 +1,15 @@
 #include "bench/party_mode.h"
 
 #include <fmt/format.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "arca/base/logging.h"
 #include "arca/mpc/runner.h"
 #include "bench/operation.h"
+#include "bench/party_process.h"
 #include "bench/report.h"
 
 namespace arca::bench {
@@ -22,13 +17,10 @@ namespace {
 
 struct PartyArgs {
   std::string engine;  // float64, plaintext, dealer2pc, rep3
-  int party = 0;
-  std::string endpoints;
-  uint64_t session = 0;
+  PartyFlags party;
   std::string op;
   int64_t size = 0;
   int reps = 1;
-  int64_t parent_pid = 0;
 };
 
 // CLOCK_MONOTONIC is one clock for every process of the machine, which is what lets the
@@ -44,19 +36,6 @@ int64_t ProcessCpuNs() {
   timespec ts{};
   ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-// VmHWM of /proc/self/status: the peak resident set of this process.
-int64_t PeakRssBytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) != 0) continue;
-    std::istringstream fields(line.substr(6));
-    int64_t kib = 0;
-    fields >> kib;
-    return kib * 1024;
-  }
-  return 0;
 }
 
 mpc::PartyCost CostOf(const net::TrafficStats& spent) {
@@ -89,30 +68,23 @@ Status Measure(const PartyArgs& args, PartyReport* report) {
   if (op == nullptr) return InvalidArgumentError(fmt::format("unknown operation '{}'", args.op));
   if (args.engine == "float64") return MeasureFloat64(*op, args.size, args.reps, report);
   ARCA_ASSIGN_OR_RETURN(mpc::ProtocolKind kind, mpc::ParseProtocolKind(args.engine));
-  const mpc::PartyProgram program = [&](mpc::Protocol& p) {
+  return RunAsParty(kind, args.party, [&](mpc::Protocol& p) {
     return MeasureAtParty(p, *op, args.size, args.reps, report);
-  };
-  if (kind == mpc::ProtocolKind::kPlaintext) return mpc::RunInProcess(kind, program)[0];
-  ARCA_ASSIGN_OR_RETURN(std::vector<net::Endpoint> endpoints,
-                        net::ParseEndpointList(args.endpoints));
-  net::TcpOptions options;
-  options.session = args.session;
-  return mpc::RunTcpParty(kind, args.party, endpoints, options, program);
+  });
 }
 
 }  // namespace
 
-Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int reps,
-                      PartyReport* report) {
+Status MeasureRuns(mpc::Protocol& p, const PreparedOp& prepared, int warmups, int reps,
+                   PartyReport* report) {
   report->party = p.party();
-  ARCA_ASSIGN_OR_RETURN(PreparedOp prepared, op.prepare(p, size));
   // The synchronisation token. A party leaves its Reveal once a peer has entered it, so no
   // party can start run r+1 while another is still early in run r, and the dealer (which
   // only sends during runs) cannot run ahead. What skew remains only lengthens the measured
   // span (first start to last end): it can make a figure worse, never better.
   const mpc::RingTensor one = mpc::RingTensor::Scalar(1);
   ARCA_ASSIGN_OR_RETURN(mpc::Shared token, p.Input(0, mpc::Shape{}, p.Holds(0) ? &one : nullptr));
-  for (int rep = -1; rep < reps; ++rep) {  // rep -1 warms up and is not recorded
+  for (int run = -warmups; run < reps; ++run) {  // negative runs warm up and are not recorded
     ARCA_RETURN_IF_ERROR(p.Reveal(token).status());
     const net::TrafficStats before = Traffic(p);
     const int64_t cpu_start = ProcessCpuNs();
@@ -121,8 +93,8 @@ Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int r
     const int64_t end = MonotonicNs();
     const int64_t cpu_end = ProcessCpuNs();
     const net::TrafficStats spent = Traffic(p) - before;
-    if (!output.ok()) return output.status().WithContext(op.name);
-    if (rep < 0) continue;
+    ARCA_RETURN_IF_ERROR(output.status());
+    if (run < 0) continue;
     report->start_ns.push_back(start);
     report->end_ns.push_back(end);
     report->cpu_ns.push_back(cpu_end - cpu_start);
@@ -141,6 +113,13 @@ Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int r
   return OkStatus();
 }
 
+Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int reps,
+                      PartyReport* report) {
+  report->party = p.party();
+  ARCA_ASSIGN_OR_RETURN(PreparedOp prepared, op.prepare(p, size));
+  return MeasureRuns(p, prepared, /*warmups=*/1, reps, report).WithContext(op.name);
+}
+
 int RunPartyMode(int argc, char** argv) {
   log::InitLogging();
   CLI::App app{"arca-bench party mode: measures one case in this process (started by arca-bench)"};
@@ -148,35 +127,17 @@ int RunPartyMode(int argc, char** argv) {
   bool party_mode = false;
   app.add_flag(std::string(kPartyModeFlag), party_mode, "selects party mode");
   app.add_option("--engine", args.engine, "float64, plaintext, dealer2pc or rep3")->required();
-  app.add_option("--party", args.party, "this party's index");
-  app.add_option("--endpoints", args.endpoints, "IP:PORT of every party, comma-separated");
-  app.add_option("--session", args.session, "session id shared by all parties");
   app.add_option("--op", args.op, "operation name")->required();
   app.add_option("--size", args.size, "operation size")->required();
   app.add_option("--reps", args.reps, "timed repetitions")->check(CLI::PositiveNumber);
-  app.add_option("--parent-pid", args.parent_pid, "the benchmark process");
+  AddPartyFlags(app, &args.party);
   CLI11_PARSE(app, argc, argv);
-
-  // Die with the benchmark: the kernel kills this process when its parent goes. The check
-  // after it closes the race of a parent that died before prctl ran.
-  if (args.parent_pid != 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != static_cast<pid_t>(args.parent_pid)) return 3;
-  }
+  if (!FollowParent(args.party)) return 3;
 
   PartyReport report;
-  report.party = args.party;
+  report.party = args.party.party;
   const Status status = Measure(args, &report);
-  report.peak_rss_bytes = PeakRssBytes();
-  if (!status.ok()) report.error = status.ToString();
-  std::printf("%s\n", ToJsonLine(report).c_str());
-  std::fflush(stdout);
-  if (!status.ok()) {
-    std::fprintf(stderr, "arca-bench %s party %d: %s\n", args.engine.c_str(), args.party,
-                 status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return FinishParty("arca-bench " + args.engine, std::move(report), status);
 }
 
 }  // namespace arca::bench

@@ -28,11 +28,17 @@ inline constexpr std::string_view kPartyModeFlag = "--arca-party-mode";
 int RunPartyMode(int argc, char** argv);
 
 // What party mode runs at one party of any protocol (plaintext included): shares the inputs,
-// warms up, runs `reps` timed repetitions as described above, and records their start and end
-// times, CPU time, traffic and declared cost in `report`. Also used by arca-bench-trust, whose
-// parties are threads of one process.
+// warms up once, runs `reps` timed repetitions as described above, and records their start and
+// end times, CPU time, traffic and declared cost in `report`. Also used by arca-bench-trust,
+// whose parties are threads of one process.
 Status MeasureAtParty(mpc::Protocol& p, const Operation& op, int64_t size, int reps,
                       PartyReport* report);
+
+// The measurement of MeasureAtParty for a computation already set up at this party: `warmups`
+// untimed runs, then `reps` timed ones, each after the barrier; the declared cost is that of
+// `prepared.calls` (none if empty). Also used by arca-bench-plan.
+Status MeasureRuns(mpc::Protocol& p, const PreparedOp& prepared, int warmups, int reps,
+                   PartyReport* report);
 
 }  // namespace arca::bench
 

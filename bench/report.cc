@@ -59,6 +59,13 @@ std::string ToJsonLine(const PartyReport& report) {
             {"measured", measured},
             {"peak_rss_bytes", report.peak_rss_bytes}};
   if (report.declared) j["declared"] = CostToJson(*report.declared);
+  if (!report.phase_peaks.empty()) {
+    json peaks = json::array();
+    for (const PhasePeak& peak : report.phase_peaks) {
+      peaks.push_back(json{{"phase", peak.phase}, {"peak_rss_bytes", peak.peak_rss_bytes}});
+    }
+    j["phase_peaks"] = std::move(peaks);
+  }
   if (!report.error.empty()) j["error"] = report.error;
   // Replacement of invalid UTF-8 keeps an odd error message from making the line unparsable.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -91,6 +98,17 @@ Result<PartyReport> ParseReport(std::string_view output) {
   if (j.contains("declared")) {
     if (!IsCost(j["declared"])) return DataLossError("report: the declared cost is malformed");
     report.declared = CostFromJson(j["declared"]);
+  }
+  if (j.contains("phase_peaks")) {
+    if (!j["phase_peaks"].is_array()) return DataLossError("report: phase_peaks is malformed");
+    for (const json& peak : j["phase_peaks"]) {
+      if (!peak.is_object() || !peak.contains("phase") || !peak["phase"].is_string() ||
+          !IsInt(peak, "peak_rss_bytes")) {
+        return DataLossError("report: a phase peak is malformed");
+      }
+      report.phase_peaks.push_back(
+          PhasePeak{peak["phase"].get<std::string>(), peak["peak_rss_bytes"].get<int64_t>()});
+    }
   }
   if (report.start_ns.size() != report.end_ns.size() ||
       report.cpu_ns.size() != report.end_ns.size()) {

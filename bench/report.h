@@ -17,6 +17,13 @@
 
 namespace arca::bench {
 
+// The peak resident memory of one phase of a measured run (a plan node, say).
+struct PhasePeak {
+  std::string phase;
+  int64_t peak_rss_bytes = 0;
+  bool operator==(const PhasePeak&) const = default;
+};
+
 struct PartyReport {
   int party = 0;
   // CLOCK_MONOTONIC, in ns, at the start and end of each timed repetition. The clock is
@@ -31,8 +38,11 @@ struct PartyReport {
   // The declared cost of one repetition at this party; nullopt for float64 and for
   // operations without a declared cost.
   std::optional<mpc::PartyCost> declared;
-  // Peak resident memory of the process (VmHWM), setup included.
+  // Peak resident memory of the process (VmHWM), setup included unless the measuring process
+  // says otherwise.
   int64_t peak_rss_bytes = 0;
+  // Peak resident memory by phase, in order, when the measuring process records phases.
+  std::vector<PhasePeak> phase_peaks;
   // Why the measurement failed; empty on success.
   std::string error;
 };

@@ -2,23 +2,21 @@
 // pandas data with every party of a protocol as a thread of this process: the data is
 // secret-shared exactly as an upload shares it, the plan runs on the shares, and the outputs
 // are opened at the end, as their recipients would open them.
-#include <fmt/format.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <cmath>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "arca/fxp/encoding.h"
 #include "arca/fxp/fixed_point.h"
 #include "arca/mpc/runner.h"
 #include "arca/mpc/upload_shares.h"
 #include "arca/plan/executor.h"
+#include "arca/plan/input_encoding.h"
 #include "arca/plan/validate.h"
 #include "output_to_python.h"
 #include "platform_module.h"
@@ -64,36 +62,6 @@ Dataset ReadDataset(const std::string& dataset, const py::dict& source) {
   return out;
 }
 
-// The ring encoding an upload gives a column (client/dataset_schema.h): decimals in fixed
-// point at `frac_bits`, integers and booleans as ring integers, categories as their index.
-Result<mpc::RingTensor> Encode(const std::string& dataset, const Column& column, int frac_bits) {
-  mpc::RingTensor out(mpc::Shape{static_cast<int64_t>(column.values.size())});
-  for (size_t r = 0; r < column.values.size(); ++r) {
-    const double v = column.values[r];
-    const std::string where =
-        "dataset '" + dataset + "', column '" + column.name + "', row " + std::to_string(r);
-    if (column.type == frame::ColumnType::kDecimal) {
-      Result<uint64_t> encoded = fxp::EncodeValue(v, frac_bits);
-      // fxp's message holds the value; a data value never goes into an error.
-      if (!encoded.ok()) {
-        return OutOfRangeError(
-            fmt::format("{}: outside the fixed-point range (|v| < 2^{})", where, 62 - frac_bits));
-      }
-      out.data()[r] = *encoded;
-      continue;
-    }
-    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) >= 0x1p52) {
-      return InvalidArgumentError(where + ": needs a whole number");
-    }
-    if (column.type == frame::ColumnType::kCategorical &&
-        (v < 0 || v >= static_cast<double>(column.categories.size()))) {
-      return InvalidArgumentError(where + ": not an index into the column's categories");
-    }
-    out.data()[r] = static_cast<uint64_t>(static_cast<int64_t>(v));
-  }
-  return out;
-}
-
 // What one output opened to: a table, or labelled numbers (statistics, a model, predictions).
 struct Opened {
   std::optional<frame::PlainTable> table;
@@ -119,7 +87,11 @@ Result<std::map<std::string, Opened>> Run(const std::string& plan_json,
   for (const auto& [name, dataset] : datasets) {
     for (const Column& column : dataset) {
       schemas[name][column.name] = column.type;
-      ARCA_ASSIGN_OR_RETURN(mpc::RingTensor encoded, Encode(name, column, frac_bits));
+      ARCA_ASSIGN_OR_RETURN(
+          mpc::RingTensor encoded,
+          plan::EncodeInput(plan::PlainInput{name, column.name, column.type,
+                                             column.categories.size(), column.values},
+                            frac_bits));
       parts[name][column.name] = mpc::SplitForUpload(kind, encoded);
     }
   }

@@ -19,6 +19,7 @@
 #include "arca/mpc/upload_shares.h"
 #include "arca/net/network.h"
 #include "arca/plan/executor.h"
+#include "arca/plan/input_encoding.h"
 
 namespace arca::plan::testing {
 
@@ -48,29 +49,27 @@ struct DatasetData {
 
 using Datasets = std::map<std::string, DatasetData>;
 
-// The ring encoding of client/dataset_schema.h.
-inline mpc::RingTensor EncodeColumn(const ColumnData& c, int frac_bits) {
-  mpc::RingTensor t(mpc::Shape{static_cast<int64_t>(c.values.size())});
-  for (size_t i = 0; i < c.values.size(); ++i) {
-    t.data()[i] = c.type == ColumnType::kDecimal
-                      ? fxp::Constant(c.values[i], frac_bits)
-                      : static_cast<uint64_t>(static_cast<int64_t>(std::llround(c.values[i])));
-  }
-  return t;
-}
-
 // Every dataset split once for upload; each party imports its own parts.
 class SharedDatasets {
  public:
   SharedDatasets(mpc::ProtocolKind kind, const Datasets& data) : kind_(kind), data_(data) {
     for (const auto& [name, dataset] : data) {
       for (const auto& [column, values] : dataset.columns) {
-        parts_[name][column] = mpc::SplitForUpload(kind, EncodeColumn(values, dataset.frac_bits));
+        Result<mpc::RingTensor> encoded = EncodeInput(
+            PlainInput{name, column, values.type, values.categories.size(), values.values},
+            dataset.frac_bits);
+        if (!encoded.ok()) {
+          encoding_ = encoded.status();
+          return;
+        }
+        parts_[name][column] = mpc::SplitForUpload(kind, *encoded);
       }
     }
   }
 
+  // Each dataset's tables at `party`, or the error of encoding the data.
   Result<std::map<std::string, InputTable>> For(int party) const {
+    ARCA_RETURN_IF_ERROR(encoding_);
     std::map<std::string, InputTable> out;
     for (const auto& [name, dataset] : data_) {
       InputTable& table = out[name];
@@ -90,6 +89,7 @@ class SharedDatasets {
  private:
   mpc::ProtocolKind kind_;
   Datasets data_;
+  Status encoding_;
   std::map<std::string, std::map<std::string, std::vector<mpc::Parts>>> parts_;
 };
 
