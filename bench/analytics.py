@@ -287,16 +287,13 @@ def q1_plan() -> arca.Plan:
 
 
 def q6_plan() -> arca.Plan:
-    # SQL's sum over the selected rows. The plan reader has no whole-table `aggregate` op yet
-    # (what `revenue.sum()` builds), so the sum is a group-by on a constant boolean key: one
-    # known group, the same one-hot product a whole-table sum would be, plus the key's
-    # membership test.
+    # SQL's sum over the selected rows: a whole-table aggregate (df.agg's one row, "sum").
     li = lineitem()
     date = pd.Timestamp("1994-01-01")
     li = li[(li.l_shipdate >= date) & (li.l_shipdate < date + pd.DateOffset(years=1))
             & li.l_discount.between(0.05, 0.07) & (li.l_quantity < 24)]
-    li = li.assign(revenue=li.l_extendedprice * li.l_discount, selected=True)
-    return plan_of("q6", li.groupby("selected").agg({"revenue": "sum"}))
+    li = li.assign(revenue=li.l_extendedprice * li.l_discount)
+    return plan_of("q6", li.agg({"revenue": "sum"}))
 
 
 def q3_plan() -> arca.Plan:
@@ -354,7 +351,7 @@ def q6_workload(sf: float, plan: arca.Plan) -> Workload:
     tolerance = Tolerance(atol=1e-2, rtol=2.0**-19 / 0.05)
 
     def check(out: dict[str, pd.DataFrame]) -> list[str]:
-        selected = out["result"].loc[[True]].reset_index(drop=True)
+        selected = out["result"].reset_index(drop=True)
         return sqlite_differences(selected, columns, rows, tolerance)
 
     return Workload(plan, {"lineitem": data.tables["lineitem"]}, f"SF {sf:g} ({len(data.tables['lineitem']):,} lines)",
