@@ -51,8 +51,10 @@
 
 namespace arca::frame {
 
-// The one-hot elements a batch may hold (128 MiB per share part).
-inline constexpr int64_t kOneHotBudget = int64_t{1} << 24;
+// The one-hot elements a batch may hold (32 MiB per share part): 2^24 made the membership's
+// equality test alone take about 2.7 GB on a compute party (TPC-H Q1 at SF 1,
+// docs/PERFORMANCE.md); smaller batches cost rounds, not bytes.
+inline constexpr int64_t kOneHotBudget = int64_t{1} << 22;
 // The most key combinations GroupByDomain takes (beyond, use GroupBySorted).
 inline constexpr int64_t kMaxGroups = int64_t{1} << 20;
 

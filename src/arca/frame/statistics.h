@@ -28,7 +28,9 @@ namespace arca::frame {
 // Cost: group_statistics.h with one group: R_mul (if a column has nulls) + R_matmul (if some
 // rows are invalid; otherwise sums are local) + R_mul + ceil(log2 n)·(R_lt + R_mul) (the
 // tournaments; without the first R_mul when every row is valid) + R_lt + 2·R_div +
-// R_square + R_matmul (+ R_mul with nulls) + R_root. Bytes O(n·k).
+// R_square + R_matmul (+ R_mul with nulls) + R_root, for up to kOneHotBudget / (3k) rows;
+// larger tables go in batches of that many rows, each adding the passes' rounds
+// (group_statistics.h). Bytes O(n·k); memory O(kOneHotBudget) ring elements.
 Result<Table> Moments(fxp::FixedPoint& fp, const Table& table,
                       const std::vector<std::string>& columns);
 
