@@ -145,11 +145,11 @@ TEST_F(PlanJobTest, RefusesManifestsThatDoNotFitThePlan) {
 }
 
 TEST_F(PlanJobTest, InvalidPlansSayWhy) {
-  const std::string plan = Replaced(kPlan, R"("op": "groupby")", R"("op": "join")");
+  const std::string plan = Replaced(kPlan, R"("op": "groupby")", R"("op": "pivot")");
   EXPECT_THAT(JobRefusal(plan, {{"t", GoodManifest()}}),
               HasSubstr("plan invalid: node 'g': field 'op': must be one of column"));
-  Write("join.json", plan);
-  EXPECT_THAT(CheckPlan(dir_.File("join.json")).message(), HasSubstr("plan invalid: node 'g'"));
+  Write("pivot.json", plan);
+  EXPECT_THAT(CheckPlan(dir_.File("pivot.json")).message(), HasSubstr("plan invalid: node 'g'"));
   // With the manifest's types: a sum of a categorical column.
   const std::string manifest = GoodManifest();
   WriteDoubles("c.f64", {0, 1, 0});
