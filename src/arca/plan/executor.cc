@@ -557,20 +557,24 @@ class Runner {
   // Whether node i's rows stand where their input rows stood: only filters, projections, new
   // columns and unions lie between it and the datasets.
   bool InInputOrder(size_t i) const {
-    const Node& node = plan_.nodes[i];
-    switch (node.op) {
-      case Op::kColumn:
-        return true;
-      case Op::kFilter:
-      case Op::kSelect:
-      case Op::kAssign:
-      case Op::kUnion:
-        return std::all_of(node.inputs.begin(), node.inputs.end(), [&](const std::string& input) {
-          return InInputOrder(index_.at(input));
-        });
-      default:
-        return false;
+    std::vector<size_t> pending = {i};
+    while (!pending.empty()) {
+      const Node& node = plan_.nodes[pending.back()];
+      pending.pop_back();
+      switch (node.op) {
+        case Op::kColumn:
+          break;
+        case Op::kFilter:
+        case Op::kSelect:
+        case Op::kAssign:
+        case Op::kUnion:
+          for (const std::string& input : node.inputs) pending.push_back(index_.at(input));
+          break;
+        default:
+          return false;
+      }
     }
+    return true;
   }
 
   // Node i's summary table with noise, as table_noise.h describes.
