@@ -41,6 +41,7 @@
 #include "arca/frame/distinct.h"
 #include "arca/frame/divide_by_count.h"
 #include "arca/frame/group_by.h"
+#include "arca/frame/group_statistics.h"
 #include "arca/frame/segmented_scan.h"
 #include "arca/frame/sort.h"
 
@@ -51,47 +52,8 @@ using mpc::RingTensor;
 using mpc::Shape;
 using mpc::Shared;
 
-// Stands in for rows that do not count in min and max (|x| < 2^62, differences fit 63 bits).
-constexpr uint64_t kBeyond = (uint64_t{1} << 62) - 1;
-
 bool Needs(Aggregation how, std::initializer_list<Aggregation> any) {
   return std::find(any.begin(), any.end(), how) != any.end();
-}
-
-// Vectors [n] as the columns of one matrix [n, J].
-Result<Shared> Stack(mpc::Protocol& p, const std::vector<Shared>& columns, int64_t n) {
-  std::vector<Shared> rows;
-  rows.reserve(columns.size());
-  for (const Shared& column : columns) {
-    ARCA_ASSIGN_OR_RETURN(Shared row, p.Reshape(column, Shape{1, n}));
-    rows.push_back(std::move(row));
-  }
-  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(rows));
-  return p.Transpose(stacked);
-}
-
-// The columns of a matrix [n, J] as J vectors [n].
-Result<std::vector<Shared>> Split(mpc::Protocol& p, const Shared& matrix) {
-  const int64_t n = matrix.shape().dim(0), j = matrix.shape().dim(1);
-  ARCA_ASSIGN_OR_RETURN(Shared rows, p.Transpose(matrix));
-  std::vector<Shared> out;
-  out.reserve(static_cast<size_t>(j));
-  for (int64_t i = 0; i < j; ++i) {
-    ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(rows, i, i + 1));
-    ARCA_ASSIGN_OR_RETURN(row, p.Reshape(std::move(row), Shape{n}));
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
-// a_i·b_i for every pair, in one product call (none for no pairs).
-Result<std::vector<Shared>> MulEach(mpc::Protocol& p, const std::vector<Shared>& a,
-                                    const std::vector<Shared>& b, int64_t n) {
-  if (a.empty()) return std::vector<Shared>{};
-  ARCA_ASSIGN_OR_RETURN(Shared left, Stack(p, a, n));
-  ARCA_ASSIGN_OR_RETURN(Shared right, Stack(p, b, n));
-  ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(left, right));
-  return Split(p, products);
 }
 
 // x / max(c, 1) for every pair, in one DivideByCount call.
@@ -213,7 +175,7 @@ Status ComputeWeights(Groups& g) {
       valids.push_back(g.sorted.valid);
     }
   }
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> weights, MulEach(g.p, valids, presents, g.n));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> weights, MulEach(g.p, valids, presents));
   size_t at = 0;
   for (ColumnWork& w : g.work) {
     if (w.column->has_nulls) w.weight = weights[at++];
@@ -257,7 +219,7 @@ Status ScanSumsAndExtremes(Groups& g) {
       factor_weights.push_back(w.weight);
     }
   }
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> weighted, MulEach(p, factor_weights, factors, g.n));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> weighted, MulEach(p, factor_weights, factors));
   std::vector<Shared> sum_inputs = {g.sorted.valid}, max_inputs;
   size_t at = 0;
   for (ColumnWork& w : g.work) {
@@ -265,15 +227,15 @@ Status ScanSumsAndExtremes(Groups& g) {
     if (w.sum) sum_inputs.push_back(w.weighted ? weighted[at++] : w.column->values);
     ARCA_RETURN_IF_ERROR(ExtremeInputs(g, w, weighted, at, max_inputs));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared sum_matrix, Stack(p, sum_inputs, g.n));
+  ARCA_ASSIGN_OR_RETURN(Shared sum_matrix, StackColumns(p, sum_inputs));
   ARCA_ASSIGN_OR_RETURN(Shared sums, SegmentedScan(p, g.starts, sum_matrix, ScanOp::kSum));
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> sum_columns, Split(p, sums));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> sum_columns, SplitColumns(p, sums));
   g.size = sum_columns[0];
   std::vector<Shared> max_columns;
   if (!max_inputs.empty()) {
-    ARCA_ASSIGN_OR_RETURN(Shared max_matrix, Stack(p, max_inputs, g.n));
+    ARCA_ASSIGN_OR_RETURN(Shared max_matrix, StackColumns(p, max_inputs));
     ARCA_ASSIGN_OR_RETURN(Shared maxima, SegmentedScan(p, g.starts, max_matrix, ScanOp::kMax));
-    ARCA_ASSIGN_OR_RETURN(max_columns, Split(p, maxima));
+    ARCA_ASSIGN_OR_RETURN(max_columns, SplitColumns(p, maxima));
   }
   size_t at_sum = 1, at_max = 0;
   for (ColumnWork& w : g.work) {
@@ -341,12 +303,12 @@ Result<std::vector<Shared>> CarryMeansBack(Groups& g, const std::vector<Shared>&
   mpc::Protocol& p = g.p;
   std::vector<int64_t> reversed(static_cast<size_t>(g.n));
   std::iota(reversed.rbegin(), reversed.rend(), int64_t{0});
-  ARCA_ASSIGN_OR_RETURN(Shared matrix, Stack(p, means, g.n));
+  ARCA_ASSIGN_OR_RETURN(Shared matrix, StackColumns(p, means));
   ARCA_ASSIGN_OR_RETURN(matrix, p.GatherRows(matrix, reversed));
   ARCA_ASSIGN_OR_RETURN(Shared reversed_ends, p.GatherRows(g.ends, reversed));
   ARCA_ASSIGN_OR_RETURN(matrix, SegmentedScan(p, reversed_ends, matrix, ScanOp::kFirst));
   ARCA_ASSIGN_OR_RETURN(matrix, p.GatherRows(matrix, reversed));
-  return Split(p, matrix);
+  return SplitColumns(p, matrix);
 }
 
 // var = sum(w·(x - mean))² / max(count - 1, 1) (two passes), then std = sqrt(var + 2^-f).
@@ -372,14 +334,14 @@ Status ComputeSpreads(fxp::FixedPoint& fp, Groups& g) {
     ARCA_ASSIGN_OR_RETURN(dof, p.Add(dof, w.no_values));
     dofs.push_back(std::move(dof));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared d_matrix, Stack(p, deviations, g.n));
+  ARCA_ASSIGN_OR_RETURN(Shared d_matrix, StackColumns(p, deviations));
   if (weighted) {
-    ARCA_ASSIGN_OR_RETURN(Shared w_matrix, Stack(p, weights, g.n));
+    ARCA_ASSIGN_OR_RETURN(Shared w_matrix, StackColumns(p, weights));
     ARCA_ASSIGN_OR_RETURN(d_matrix, p.Mul(d_matrix, w_matrix));
   }
   ARCA_ASSIGN_OR_RETURN(Shared squares, fp.Mul(d_matrix, d_matrix));
   ARCA_ASSIGN_OR_RETURN(Shared square_sums, SegmentedScan(p, g.starts, squares, ScanOp::kSum));
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> totals, Split(p, square_sums));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> totals, SplitColumns(p, square_sums));
   ARCA_ASSIGN_OR_RETURN(std::vector<Shared> variances, DivideEach(fp, totals, dofs, g.n));
   std::vector<Shared> std_inputs;
   at = 0;
@@ -458,7 +420,7 @@ Status Suppress(Groups& g, const Shared& small, int64_t min_group_size, Table& o
   mpc::Protocol& p = g.p;
   ARCA_ASSIGN_OR_RETURN(Shared kept, OneMinus(p, small));
   ARCA_ASSIGN_OR_RETURN(std::vector<Shared> narrowed,
-                        MulEach(p, {out.valid, out.valid}, {kept, small}, g.n));
+                        MulEach(p, {out.valid, out.valid}, {kept, small}));
   out.valid = narrowed[0];
   ARCA_ASSIGN_OR_RETURN(Shared count, p.Sum(narrowed[1], -1));
   out.notices.push_back(

@@ -204,27 +204,18 @@ Result<Shared> RowOf(mpc::Protocol& p, const Shared& rows, int64_t at) {
   return p.Reshape(std::move(row), Shape{n});
 }
 
-// Products of pairs of [n] vectors, all in one Mul.
+// Products of pairs of [n] vectors, all in one Mul (MulEach), queued until Run.
 class Products {
  public:
   // Queues *out = a·b, which Run writes.
-  Status Add(mpc::Protocol& p, const Shared& a, const Shared& b, Shared* out) {
-    ARCA_ASSIGN_OR_RETURN(Shared x, AsRow(p, a));
-    ARCA_ASSIGN_OR_RETURN(Shared y, AsRow(p, b));
-    left_.push_back(std::move(x));
-    right_.push_back(std::move(y));
+  void Add(const Shared& a, const Shared& b, Shared* out) {
+    left_.push_back(a);
+    right_.push_back(b);
     outputs_.push_back(out);
-    return OkStatus();
   }
-  // One Mul of [queued, n]; nothing when none is queued.
   Status Run(mpc::Protocol& p) {
-    if (outputs_.empty()) return OkStatus();
-    ARCA_ASSIGN_OR_RETURN(Shared a, p.ConcatRows(left_));
-    ARCA_ASSIGN_OR_RETURN(Shared b, p.ConcatRows(right_));
-    ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(a, b));
-    for (size_t i = 0; i < outputs_.size(); ++i) {
-      ARCA_ASSIGN_OR_RETURN(*outputs_[i], RowOf(p, products, static_cast<int64_t>(i)));
-    }
+    ARCA_ASSIGN_OR_RETURN(std::vector<Shared> products, MulEach(p, left_, right_));
+    for (size_t i = 0; i < outputs_.size(); ++i) *outputs_[i] = std::move(products[i]);
     return OkStatus();
   }
 
@@ -251,17 +242,16 @@ struct Matched {
 };
 
 // Queues *cell = *cell·mask for the values and masks of `columns`.
-Status QueueMasked(mpc::Protocol& p, const std::vector<const Column*>& columns, const Shared& mask,
-                   Matched& m, Products& products) {
+void QueueMasked(const std::vector<const Column*>& columns, const Shared& mask, Matched& m,
+                 Products& products) {
   for (const Column* column : columns) {
     Shared* values = &m.values[column];
-    ARCA_RETURN_IF_ERROR(products.Add(p, *values, mask, values));
+    products.Add(*values, mask, values);
     if (column->has_nulls) {
       Shared* present = &m.present[column];
-      ARCA_RETURN_IF_ERROR(products.Add(p, *present, mask, present));
+      products.Add(*present, mask, present);
     }
   }
-  return OkStatus();
 }
 
 // Reads each payload column of `side` (and its mask) from row-matrix `rows` into m.
@@ -302,9 +292,9 @@ Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, cons
   if (left_join && unique.left) {
     Products pre;
     ARCA_ASSIGN_OR_RETURN(const Shared not_many, OneMinus(p, many_valid));
-    ARCA_RETURN_IF_ERROR(pre.Add(p, ends, not_many, &unmatched_end));
+    pre.Add(ends, not_many, &unmatched_end);
     if (!many.table->all_valid) {
-      ARCA_RETURN_IF_ERROR(QueueMasked(p, many.payload, many_valid, m, pre));
+      QueueMasked(many.payload, many_valid, m, pre);
     }
     ARCA_RETURN_IF_ERROR(pre.Run(p));
   }
@@ -320,24 +310,24 @@ Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, cons
 
   Products post;
   if (!left_join) {
-    ARCA_RETURN_IF_ERROR(post.Add(p, many_valid, matched, &m.valid));
+    post.Add(many_valid, matched, &m.valid);
   } else if (!unique.left) {
     m.valid = many_valid;
     m.right_present = matched;
     if (!unique.table->all_valid) {
-      ARCA_RETURN_IF_ERROR(QueueMasked(p, unique.payload, matched, m, post));
+      QueueMasked(unique.payload, matched, m, post);
     }
   } else {
     ARCA_ASSIGN_OR_RETURN(const Shared output_rows, p.Add(many_valid, unmatched_end));
-    ARCA_RETURN_IF_ERROR(post.Add(p, output_rows, matched, &m.valid));
+    post.Add(output_rows, matched, &m.valid);
     m.right_present = many_valid;
   }
   // Duplicates: valid rows minus distinct keys, the first (U) or last (M) row of each key.
   const bool check_unique = unique.table->rows > 1;
   const bool check_many = spec.cardinality == JoinCardinality::kOneToOne && many.table->rows > 1;
   Shared firsts, lasts;
-  if (check_unique) ARCA_RETURN_IF_ERROR(post.Add(p, starts, unique_valid, &firsts));
-  if (check_many) ARCA_RETURN_IF_ERROR(post.Add(p, ends, many_valid, &lasts));
+  if (check_unique) post.Add(starts, unique_valid, &firsts);
+  if (check_many) post.Add(ends, many_valid, &lasts);
   ARCA_RETURN_IF_ERROR(post.Run(p));
   std::vector<std::pair<const Shared*, const Shared*>> counted;
   if (check_unique) counted.emplace_back(&unique_valid, &firsts);

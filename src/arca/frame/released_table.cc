@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <utility>
+#include <vector>
 
 #include "arca/fxp/encoding.h"
 
@@ -14,62 +15,43 @@ int64_t TableLayout::Elements() const {
   return per_row * rows + static_cast<int64_t>(notices.size());
 }
 
+namespace {
+
+// Every value and null mask of `table`, in column order, and where to put them back.
+std::vector<mpc::Shared*> Cells(Table& table) {
+  std::vector<mpc::Shared*> cells;
+  for (Column& column : table.columns) {
+    cells.push_back(&column.values);
+    if (column.has_nulls) cells.push_back(&column.present);
+  }
+  return cells;
+}
+
+}  // namespace
+
 Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table) {
   if (table.all_valid || table.columns.empty()) return table;
-  const int64_t n = table.rows;
-  std::vector<mpc::Shared> rows;
-  for (const Column& column : table.columns) {
-    rows.push_back(column.values);
-    if (column.has_nulls) rows.push_back(column.present);
-  }
-  const auto k = static_cast<int64_t>(rows.size());
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(rows));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared valid, p.ConcatRows(std::vector<mpc::Shared>(
-                                               static_cast<size_t>(k), table.valid)));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared zeroed, p.Mul(stacked, valid));
   Table out = table;
-  int64_t at = 0;
-  for (Column& column : out.columns) {
-    ARCA_ASSIGN_OR_RETURN(column.values, p.SliceRows(zeroed, at * n, (at + 1) * n));
-    ++at;
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(column.present, p.SliceRows(zeroed, at * n, (at + 1) * n));
-      ++at;
-    }
-  }
+  const std::vector<mpc::Shared*> cells = Cells(out);
+  std::vector<mpc::Shared> values;
+  for (const mpc::Shared* cell : cells) values.push_back(*cell);
+  ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> zeroed,
+                        MulEach(p, values, std::vector<mpc::Shared>(values.size(), table.valid)));
+  for (size_t i = 0; i < cells.size(); ++i) *cells[i] = std::move(zeroed[i]);
   return out;
 }
 
 Result<Table> ShuffleRows(mpc::Protocol& p, const Table& table) {
-  const int64_t n = table.rows;
-  if (n <= 1) return table;
-  std::vector<mpc::Shared> parts;
-  for (const Column& column : table.columns) {
-    parts.push_back(column.values);
-    if (column.has_nulls) parts.push_back(column.present);
-  }
-  parts.push_back(table.valid);
-  for (mpc::Shared& part : parts) {
-    ARCA_ASSIGN_OR_RETURN(part, p.Reshape(part, mpc::Shape{1, n}));
-  }
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(parts));
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, p.Transpose(stacked));
-  ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(rows));
-  ARCA_ASSIGN_OR_RETURN(stacked, p.Transpose(rows));
+  if (table.rows <= 1) return table;
   Table out = table;
-  int64_t at = 0;
-  const auto next = [&]() -> Result<mpc::Shared> {
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.SliceRows(stacked, at, at + 1));
-    ++at;
-    return p.Reshape(std::move(row), mpc::Shape{n});
-  };
-  for (Column& column : out.columns) {
-    ARCA_ASSIGN_OR_RETURN(column.values, next());
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(column.present, next());
-    }
-  }
-  ARCA_ASSIGN_OR_RETURN(out.valid, next());
+  std::vector<mpc::Shared*> cells = Cells(out);
+  cells.push_back(&out.valid);
+  std::vector<mpc::Shared> columns;
+  for (const mpc::Shared* cell : cells) columns.push_back(*cell);
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, StackColumns(p, columns));
+  ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(rows));
+  ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> shuffled, SplitColumns(p, rows));
+  for (size_t i = 0; i < cells.size(); ++i) *cells[i] = std::move(shuffled[i]);
   out.valid_first = false;
   return out;
 }

@@ -65,6 +65,59 @@ Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x) {
   return p.Reshape(x, mpc::Shape{1, x.numel()});
 }
 
+Result<mpc::Shared> StackColumns(mpc::Protocol& p, const std::vector<mpc::Shared>& columns) {
+  if (columns.empty()) return InvalidArgumentError("no columns to stack");
+  const int64_t n = columns.front().numel();
+  std::vector<mpc::Shared> rows;
+  rows.reserve(columns.size());
+  for (const mpc::Shared& column : columns) {
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.Reshape(column, mpc::Shape{1, n}));
+    rows.push_back(std::move(row));
+  }
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(rows));
+  return p.Transpose(stacked);
+}
+
+Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, const mpc::Shared& matrix) {
+  const int64_t n = matrix.shape().dim(0), k = matrix.shape().dim(1);
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, p.Transpose(matrix));
+  std::vector<mpc::Shared> out;
+  out.reserve(static_cast<size_t>(k));
+  for (int64_t i = 0; i < k; ++i) {
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.SliceRows(rows, i, i + 1));
+    ARCA_ASSIGN_OR_RETURN(row, p.Reshape(std::move(row), mpc::Shape{n}));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+Result<std::vector<mpc::Shared>> MulEach(mpc::Protocol& p, const std::vector<mpc::Shared>& a,
+                                         const std::vector<mpc::Shared>& b) {
+  if (a.size() != b.size()) return InvalidArgumentError("MulEach: as many a's as b's");
+  if (a.empty()) return std::vector<mpc::Shared>{};
+  std::vector<mpc::Shared> left, right;
+  left.reserve(a.size());
+  right.reserve(b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared x, AsRow(p, a[i]));
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared y, AsRow(p, b[i]));
+    left.push_back(std::move(x));
+    right.push_back(std::move(y));
+  }
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared x, p.ConcatRows(left));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared y, p.ConcatRows(right));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared products, p.Mul(x, y));
+  std::vector<mpc::Shared> out;
+  out.reserve(a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto at = static_cast<int64_t>(i);
+    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.SliceRows(products, at, at + 1));
+    ARCA_ASSIGN_OR_RETURN(row, p.Reshape(std::move(row), a[i].shape()));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 Result<mpc::Shared> Narrow(mpc::Protocol& p, const Table& table, const mpc::Shared& rows) {
   if (table.all_valid) return rows;
   return p.Mul(table.valid, rows);

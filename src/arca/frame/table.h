@@ -73,6 +73,15 @@ Table AllValid(mpc::Protocol& p, int64_t rows, std::vector<Column> columns);
 // one protocol call serves them all. Local.
 Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x);
 
+// [n] vectors as the columns of one matrix [n, k], so that one protocol call serves them all
+// (a Shuffle or a sort moves whole rows, a scan runs down every column), and back. Local.
+Result<mpc::Shared> StackColumns(mpc::Protocol& p, const std::vector<mpc::Shared>& columns);
+Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, const mpc::Shared& matrix);
+
+// a_i·b_i for every pair of vectors of the same shape, in one product call (none for no pairs).
+Result<std::vector<mpc::Shared>> MulEach(mpc::Protocol& p, const std::vector<mpc::Shared>& a,
+                                         const std::vector<mpc::Shared>& b);
+
 // The table's validity and `rows` (0/1 per row): one product, or `rows` itself when every row
 // is valid.
 Result<mpc::Shared> Narrow(mpc::Protocol& p, const Table& table, const mpc::Shared& rows);

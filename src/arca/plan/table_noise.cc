@@ -28,14 +28,9 @@ Status ZeroNullCells(mpc::Protocol& p, Table& table, const std::set<std::string>
     masks.push_back(column.present);
     masked.push_back(&column);
   }
-  if (masked.empty()) return OkStatus();
-  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(values));
-  ARCA_ASSIGN_OR_RETURN(Shared mask, p.ConcatRows(masks));
-  ARCA_ASSIGN_OR_RETURN(Shared zeroed, p.Mul(stacked, mask));
-  const int64_t n = table.rows;
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> zeroed, frame::MulEach(p, values, masks));
   for (size_t j = 0; j < masked.size(); ++j) {
-    const auto at = static_cast<int64_t>(j);
-    ARCA_ASSIGN_OR_RETURN(masked[j]->values, p.SliceRows(zeroed, at * n, (at + 1) * n));
+    masked[j]->values = std::move(zeroed[j]);
     masked[j]->has_nulls = false;
     masked[j]->present = {};
   }
