@@ -132,13 +132,8 @@ Result<Table> AddTableNoise(fxp::FixedPoint& fp, const Table& table, const Table
   out.valid_first = true;
   ARCA_RETURN_IF_ERROR(AddSamples(fp, out, noise));
   if (noise.min_count <= 0) return out;
-  const Column* count = out.Find(noise.count_column);
-  if (count == nullptr) {
-    return InvalidArgumentError(fmt::format(
-        "a minimum group size of {} with noise needs a size or count aggregate: groups are kept "
-        "by their noisy count",
-        noise.min_count));
-  }
+  // The executor refuses a minimum without a count column before any protocol step.
+  ARCA_ASSIGN_OR_RETURN(const Column* count, out.Get(noise.count_column));
   const RingTensor threshold =
       RingTensor::FromValues(Shape{1}, {static_cast<uint64_t>(noise.min_count) << fp.frac_bits()});
   ARCA_ASSIGN_OR_RETURN(Shared below, p.LessThanPublic(count->values, threshold));

@@ -291,8 +291,6 @@ class Checker {
   // A group-by's (keys, then aggregates) or, with no keys, a whole-table aggregate's columns.
   Value AggregatesOf(const Node& node, const std::vector<std::string>& keys,
                      const std::vector<frame::Aggregate>& aggregates) {
-    const auto decimal = std::optional<ColumnType>(ColumnType::kDecimal);
-    const auto integer = std::optional<ColumnType>(ColumnType::kInteger);
     Value out;
     std::vector<std::string> read = keys;
     for (const frame::Aggregate& a : aggregates) {
@@ -315,9 +313,13 @@ class Checker {
         RequireNumeric(node, "aggregates", a.column, table->at(a.column),
                        std::string(frame::AggregationName(a.how)));
       }
-      std::optional<ColumnType> type = counts ? integer : decimal;
-      if (!counts && table->contains(a.column) && table->at(a.column)) {
-        type = frame::AggregateType(a.how, *table->at(a.column));
+      // The result's type follows the source's (frame::AggregateType); unknown if it is.
+      std::optional<ColumnType> type;
+      if (counts) {
+        type = ColumnType::kInteger;
+      } else if (const auto it = table->find(a.column);
+                 it != table->end() && it->second.has_value()) {
+        type = frame::AggregateType(a.how, it->second.value());
       }
       out.columns[a.name] = type;
     }
