@@ -111,8 +111,9 @@ Result<json> Infer(InferArgs args) {
                 args.upload.level.c_str());
     std::fflush(stdout);
   }
-  ARCA_RETURN_IF_ERROR(
-      WatchJob(*client, id, !args.json, std::chrono::seconds(args.timeout_seconds)).status());
+  ARCA_RETURN_IF_ERROR(WatchJob(*client, id, args.json ? JobObserver() : ProgressBarObserver(id),
+                                std::chrono::seconds(args.timeout_seconds))
+                           .status());
   ARCA_ASSIGN_OR_RETURN(
       const FetchedJob fetched,
       FetchJobResult(*client, {.job = id, .out_csv = args.out, .receipt_path = args.receipt},

@@ -70,7 +70,9 @@ void PrintJobs(const json& answer) {
 Result<json> WaitIf(client::CoordinatorClient& client, const json& job, const WaitFlags& wait,
                     bool show_progress) {
   if (!wait.wait) return job;
-  return WatchJob(client, job.value("id", int64_t{0}), show_progress, wait.timeout());
+  const int64_t id = job.value("id", int64_t{0});
+  return WatchJob(client, id, show_progress ? ProgressBarObserver(id) : JobObserver(),
+                  wait.timeout());
 }
 
 void AddKeygen(CLI::App& consumer, int* exit_code) {
@@ -182,7 +184,10 @@ void AddStatus(CLI::App& consumer, int* exit_code) {
     *exit_code = Print(CallCoordinator(*flags,
                                        [&](client::CoordinatorClient& client) -> Result<json> {
                                          if (!wait->wait) return client.GetJob(*job);
-                                         return WatchJob(client, *job, !*as_json, wait->timeout());
+                                         return WatchJob(
+                                             client, *job,
+                                             *as_json ? JobObserver() : ProgressBarObserver(*job),
+                                             wait->timeout());
                                        }),
                        *as_json, PrintJob);
   });

@@ -85,9 +85,4 @@ Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, const JobO
   }
 }
 
-Result<json> WatchJob(client::CoordinatorClient& client, int64_t job, bool show_progress,
-                      std::chrono::milliseconds timeout) {
-  return WatchJob(client, job, show_progress ? ProgressBarObserver(job) : JobObserver(), timeout);
-}
-
 }  // namespace arca::cli

@@ -35,10 +35,6 @@ Result<nlohmann::json> WatchJob(client::CoordinatorClient& client, int64_t job,
                                 const JobObserver& observe,
                                 std::chrono::milliseconds timeout = kDefaultJobTimeout);
 
-// The same, with ProgressBarObserver when `show_progress`.
-Result<nlohmann::json> WatchJob(client::CoordinatorClient& client, int64_t job, bool show_progress,
-                                std::chrono::milliseconds timeout = kDefaultJobTimeout);
-
 // The line for a job that did not succeed, or OK for a succeeded one: "job 7 failed: <error>",
 // "job 7 was cancelled". Unfinished jobs are OK too.
 Status JobOutcome(const nlohmann::json& job);

@@ -32,7 +32,7 @@ TEST_F(JobWatchTest, ReturnsTheRecordOnceEveryNodeCompleted) {
     coordinator_.Complete(job_, "node-1", Bytes{3, 4});
     coordinator_.Complete(job_, "dealer");
   });
-  const Result<nlohmann::json> record = WatchJob(insurer_, job_, /*show_progress=*/true);
+  const Result<nlohmann::json> record = WatchJob(insurer_, job_, ProgressBarObserver(job_));
   nodes.join();
   ASSERT_TRUE(record.ok()) << record.status().ToString();
   EXPECT_EQ(record->at("status"), "succeeded");
@@ -41,7 +41,7 @@ TEST_F(JobWatchTest, ReturnsTheRecordOnceEveryNodeCompleted) {
 
 TEST_F(JobWatchTest, AFailedJobIsItsErrorLine) {
   EXPECT_TRUE(coordinator_.Client("node-1").FailJob(job_, "the share file is corrupt").ok());
-  const Result<nlohmann::json> record = WatchJob(insurer_, job_, false);
+  const Result<nlohmann::json> record = WatchJob(insurer_, job_, nullptr);
   EXPECT_EQ(record.status().code(), StatusCode::kAborted);
   EXPECT_EQ(record.status().message(),
             "job " + std::to_string(job_) + " failed: node 'node-1': the share file is corrupt");
@@ -52,7 +52,7 @@ TEST_F(JobWatchTest, ACancelledJobEndsTheWatch) {
     std::this_thread::sleep_for(2 * kJobPollInterval);
     EXPECT_TRUE(coordinator_.Client("insurer").CancelJob(job_).ok());
   });
-  const Result<nlohmann::json> record = WatchJob(insurer_, job_, false);
+  const Result<nlohmann::json> record = WatchJob(insurer_, job_, nullptr);
   consumer.join();
   EXPECT_EQ(record.status().code(), StatusCode::kAborted);
   EXPECT_THAT(record.status().message(), HasSubstr("was cancelled"));
@@ -60,7 +60,7 @@ TEST_F(JobWatchTest, ACancelledJobEndsTheWatch) {
 
 TEST_F(JobWatchTest, AJobNoNodeStartsTimesOutNamingWhatItWaitsFor) {
   const Result<nlohmann::json> record =
-      WatchJob(insurer_, job_, false, std::chrono::milliseconds(500));
+      WatchJob(insurer_, job_, nullptr, std::chrono::milliseconds(500));
   EXPECT_EQ(record.status().code(), StatusCode::kDeadlineExceeded);
   EXPECT_THAT(record.status().message(),
               HasSubstr("is still pending after 500ms: no node has started it (are node-0, node-1, "
@@ -68,7 +68,7 @@ TEST_F(JobWatchTest, AJobNoNodeStartsTimesOutNamingWhatItWaitsFor) {
   // Started, with one part done: the rest is named.
   EXPECT_TRUE(coordinator_.Client("node-0").ReportProgress(job_, 0.25).ok());
   coordinator_.Complete(job_, "dealer");
-  EXPECT_THAT(WatchJob(insurer_, job_, false, std::chrono::milliseconds(300)).status().message(),
+  EXPECT_THAT(WatchJob(insurer_, job_, nullptr, std::chrono::milliseconds(300)).status().message(),
               HasSubstr("is still running after 300ms: 25% done, waiting for node-0, node-1"));
 }
 
@@ -120,7 +120,7 @@ TEST_F(JobWatchTest, AnObserverThatStopsEndsTheWatchWithItsStatus) {
 }
 
 TEST_F(JobWatchTest, AnotherConsumerIsRefused) {
-  EXPECT_EQ(WatchJob(coordinator_.Client("bank"), job_, false).status().code(),
+  EXPECT_EQ(WatchJob(coordinator_.Client("bank"), job_, nullptr).status().code(),
             StatusCode::kPermissionDenied);
 }
 

@@ -138,8 +138,8 @@ json JobJson(const Job& job) {
     json outputs = json::object();
     for (const OutputLoss& output : charge.outputs) outputs[output.output] = LossJson(output.loss);
     charges.push_back({{"dataset", charge.dataset},
-                       {"epsilon", charge.loss.epsilon},
-                       {"delta", charge.loss.delta},
+                       {"epsilon", charge.Total().epsilon},
+                       {"delta", charge.Total().delta},
                        {"outputs", outputs},
                        {"refunded", charge.refunded}});
   }

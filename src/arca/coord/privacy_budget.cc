@@ -27,7 +27,7 @@ std::string Needs(std::string_view symbol, const BudgetCharge& charge, double Pr
     outputs += fmt::format("{}'{}' {}", outputs.empty() ? "" : ", ", output.output,
                            FormatLoss(output.loss.*part));
   }
-  return fmt::format("{} {} (output{} {})", symbol, FormatLoss(charge.loss.*part),
+  return fmt::format("{} {} (output{} {})", symbol, FormatLoss(charge.Total().*part),
                      charge.outputs.size() == 1 ? "" : "s", outputs);
 }
 
@@ -80,8 +80,6 @@ Result<std::vector<BudgetCharge>> PlanCharges(const plan::ValidatedPlan& plan,
       }
       const PrivacyLoss loss{.epsilon = output.noise->epsilon, .delta = output.noise->delta};
       charge.outputs.push_back({.output = output.name, .loss = loss});
-      charge.loss.epsilon += loss.epsilon;
-      charge.loss.delta += loss.delta;
     }
     charges.push_back(std::move(charge));
   }
@@ -98,7 +96,7 @@ Status CheckChargeFits(const PrivacyLoss& budget, const PrivacyLoss& spent,
   const PrivacyLoss left = BudgetLeft(budget, spent);
   for (const auto& [symbol, part] :
        {std::pair{"ε", &PrivacyLoss::epsilon}, std::pair{"δ", &PrivacyLoss::delta}}) {
-    if (Fits(budget.*part, spent.*part, charge.loss.*part)) continue;
+    if (Fits(budget.*part, spent.*part, charge.Total().*part)) continue;
     return FailedPreconditionError(fmt::format(
         "dataset '{}' has {} {} of its privacy budget {} left; this plan needs {}", charge.dataset,
         symbol, FormatLoss(left.*part), FormatLoss(budget.*part), Needs(symbol, charge, part)));

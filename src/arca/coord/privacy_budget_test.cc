@@ -65,8 +65,8 @@ TEST(PlanChargesTest, ChargesEachBudgetedDatasetTheOutputsThatReadIt) {
   ASSERT_EQ(charges[0].outputs.size(), 2U);
   EXPECT_EQ(charges[0].outputs[0], (OutputLoss{"mean_a", {0.25, 0}}));
   EXPECT_EQ(charges[0].outputs[1], (OutputLoss{"pooled", {0.5, 1e-6}}));
-  EXPECT_DOUBLE_EQ(charges[0].loss.epsilon, 0.75);
-  EXPECT_DOUBLE_EQ(charges[0].loss.delta, 1e-6);
+  EXPECT_DOUBLE_EQ(charges[0].Total().epsilon, 0.75);
+  EXPECT_DOUBLE_EQ(charges[0].Total().delta, 1e-6);
   EXPECT_FALSE(charges[0].refunded);
 
   // Without budgets there is nothing to charge, noise or not.
@@ -78,9 +78,9 @@ TEST(PlanChargesTest, ChargesEveryBudgetedDatasetAnOutputReads) {
   const std::vector<BudgetCharge> charges = PlanCharges(plan, {"hospital_a", "hospital_b"}).value();
   ASSERT_EQ(charges.size(), 2U);
   EXPECT_EQ(charges[0].dataset, "hospital_a");
-  EXPECT_DOUBLE_EQ(charges[0].loss.epsilon, 0.75);
+  EXPECT_DOUBLE_EQ(charges[0].Total().epsilon, 0.75);
   EXPECT_EQ(charges[1].dataset, "hospital_b");
-  EXPECT_DOUBLE_EQ(charges[1].loss.epsilon, 1.5);  // 'pooled' and 'mean_b'
+  EXPECT_DOUBLE_EQ(charges[1].Total().epsilon, 1.5);  // 'pooled' and 'mean_b'
   ASSERT_EQ(charges[1].outputs.size(), 2U);
   EXPECT_EQ(charges[1].outputs[0].output, "pooled");
 }
@@ -156,9 +156,7 @@ TEST(PlanChargesTest, AJoinReadsBothSides) {
 }
 
 BudgetCharge Charge(double epsilon_m, double epsilon_s, double delta = 0) {
-  return {.dataset = "hospital_a",
-          .loss = {epsilon_m + epsilon_s, delta},
-          .outputs = {{"m", {epsilon_m, delta}}, {"s", {epsilon_s, 0}}}};
+  return {.dataset = "hospital_a", .outputs = {{"m", {epsilon_m, delta}}, {"s", {epsilon_s, 0}}}};
 }
 
 TEST(CheckChargeFitsTest, SaysWhatIsLeftAndWhatThePlanNeeds) {

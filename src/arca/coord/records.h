@@ -249,10 +249,19 @@ struct OutputLoss {
 // the noise of every output of the plan that reads the dataset.
 struct BudgetCharge {
   std::string dataset;  // the name (its budget is shared by all versions)
-  PrivacyLoss loss{};   // the sum over `outputs`
   std::vector<OutputLoss> outputs{};
   // Set by the store when the charge was given back (store.h, "jobs"); callers leave it false.
   bool refunded = false;
+
+  // What the budget is charged: the sum over `outputs`.
+  PrivacyLoss Total() const {
+    PrivacyLoss sum;
+    for (const OutputLoss& output : outputs) {
+      sum.epsilon += output.loss.epsilon;
+      sum.delta += output.loss.delta;
+    }
+    return sum;
+  }
 
   friend bool operator==(const BudgetCharge&, const BudgetCharge&) = default;
 };

@@ -542,7 +542,7 @@ Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor)
                           DumpJson(OutputLossesJson(charge.outputs), "charged outputs"));
     ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO budget_charges (job_id, dataset_name, epsilon, "
                                  "delta, outputs, refunded) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                                 id, charge.dataset, charge.loss.epsilon, charge.loss.delta,
+                                 id, charge.dataset, charge.Total().epsilon, charge.Total().delta,
                                  outputs)
                              .status());
     nlohmann::json by_output = nlohmann::json::object();
@@ -551,7 +551,7 @@ Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor)
     }
     ARCA_RETURN_IF_ERROR(
         Audit(actor, "budget.charge", DatasetSubject(charge.dataset), spec.plan_hash,
-              {{"job", id}, {"charge", LossJson(charge.loss)}, {"outputs", by_output}}));
+              {{"job", id}, {"charge", LossJson(charge.Total())}, {"outputs", by_output}}));
   }
   return OkStatus();
 }
@@ -569,7 +569,7 @@ Status Store::RefundJob(const Job& job, JobStatus to, std::string_view actor) {
                              .status());
     ARCA_RETURN_IF_ERROR(
         Audit(actor, "budget.refund", DatasetSubject(charge.dataset), job.spec.plan_hash,
-              {{"job", job.id}, {"charge", LossJson(charge.loss)}, {"job_status", Name(to)}}));
+              {{"job", job.id}, {"charge", LossJson(charge.Total())}, {"job_status", Name(to)}}));
   }
   return OkStatus();
 }
@@ -918,8 +918,7 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
       return std::isfinite(loss.epsilon) && loss.epsilon >= 0 && std::isfinite(loss.delta) &&
              loss.delta >= 0;
     };
-    if (!valid(charge.loss) ||
-        !std::all_of(charge.outputs.begin(), charge.outputs.end(),
+    if (!std::all_of(charge.outputs.begin(), charge.outputs.end(),
                      [&](const OutputLoss& output) { return valid(output.loss); })) {
       return InvalidArgumentError(fmt::format(
           "job charges dataset '{}' an ε or δ that is negative or not finite", charge.dataset));
@@ -1008,18 +1007,16 @@ Status Store::ReadJobParts(Job& job) {
           job.id));
   ARCA_ASSIGN_OR_RETURN(job.parties, Collect<JobNode>(parts, JobNodeFromRow));
   ARCA_ASSIGN_OR_RETURN(Statement charges,
-                        db_.Query("SELECT dataset_name, epsilon, delta, outputs, refunded "
+                        db_.Query("SELECT dataset_name, outputs, refunded "
                                   "FROM budget_charges WHERE job_id = ?1 ORDER BY dataset_name",
                                   job.id));
   ARCA_ASSIGN_OR_RETURN(
       job.spec.charges,
       Collect<BudgetCharge>(charges, [](const Statement& row) -> Result<BudgetCharge> {
-        ARCA_ASSIGN_OR_RETURN(const nlohmann::json outputs, JsonColumn(row, 3));
+        ARCA_ASSIGN_OR_RETURN(const nlohmann::json outputs, JsonColumn(row, 1));
         ARCA_ASSIGN_OR_RETURN(std::vector<OutputLoss> losses, OutputLossesFromJson(outputs));
-        return BudgetCharge{.dataset = row.Text(0),
-                            .loss = {.epsilon = row.Double(1), .delta = row.Double(2)},
-                            .outputs = std::move(losses),
-                            .refunded = row.Int(4) != 0};
+        return BudgetCharge{
+            .dataset = row.Text(0), .outputs = std::move(losses), .refunded = row.Int(2) != 0};
       }));
   return OkStatus();
 }

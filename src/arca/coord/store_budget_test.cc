@@ -64,9 +64,7 @@ class StoreBudgetTest : public ::testing::Test {
 
   // A charge on `dataset` of two outputs, 'm' and 's', of `epsilon` / 2 each.
   static BudgetCharge Charge(const std::string& dataset, double epsilon, double delta = 0) {
-    return {.dataset = dataset,
-            .loss = {epsilon, delta},
-            .outputs = {{"m", {epsilon / 2, delta}}, {"s", {epsilon / 2, 0}}}};
+    return {.dataset = dataset, .outputs = {{"m", {epsilon / 2, delta}}, {"s", {epsilon / 2, 0}}}};
   }
 
   PrivacyLoss Spent(const std::string& dataset) { return store_->GetDataset(dataset)->spent; }
