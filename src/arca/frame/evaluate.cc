@@ -573,13 +573,12 @@ Result<mpc::Shared> EvaluateCondition(fxp::FixedPoint& fp, const Table& table,
   return Evaluator(fp, table).Condition(expression);
 }
 
-Result<Table> Filter(fxp::FixedPoint& fp, const Table& table, const Expression& condition) {
+Result<Table> Filter(fxp::FixedPoint& fp, Table table, const Expression& condition) {
   ARCA_ASSIGN_OR_RETURN(mpc::Shared kept, EvaluateCondition(fp, table, condition));
-  Table out = table;
-  ARCA_ASSIGN_OR_RETURN(out.valid, Narrow(fp.protocol(), table, kept));
-  out.all_valid = false;
-  out.valid_first = false;
-  return out;
+  ARCA_ASSIGN_OR_RETURN(table.valid, Narrow(fp.protocol(), table, kept));
+  table.all_valid = false;
+  table.valid_first = false;
+  return table;
 }
 
 Table WithColumn(Table table, Column column) {

@@ -49,8 +49,9 @@ Result<mpc::Shared> EvaluateCondition(fxp::FixedPoint& fp, const Table& table,
                                       const Expression& expression);
 
 // The rows of `table` for which `condition` holds stay valid: one condition and one product
-// (none on a table whose rows are all valid).
-Result<Table> Filter(fxp::FixedPoint& fp, const Table& table, const Expression& condition);
+// (none on a table whose rows are all valid). Takes the table by value: a caller done with
+// it moves it in, and its columns are not copied.
+Result<Table> Filter(fxp::FixedPoint& fp, Table table, const Expression& condition);
 
 // The table with `column` added at the end, or replacing the column of the same name in place.
 Table WithColumn(Table table, Column column);

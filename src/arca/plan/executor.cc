@@ -128,8 +128,13 @@ class Runner {
         fp_(p, plan.plan.fractional_bits),
         inputs_(inputs),
         progress_(plan.plan, progress),
-        values_(plan.plan.nodes.size()) {
+        values_(plan.plan.nodes.size()),
+        reads_left_(plan.plan.nodes.size(), 0) {
     for (size_t i = 0; i < plan_.nodes.size(); ++i) index_.emplace(plan_.nodes[i].id, i);
+    for (const Node& node : plan_.nodes) {
+      for (const std::string& input : node.inputs) ++reads_left_[index_.at(input)];
+    }
+    for (const Output& output : plan_.outputs) ++reads_left_[index_.at(output.node)];
   }
 
   Result<ExecutionResult> Run() {
@@ -148,11 +153,13 @@ class Runner {
       Result<NodeValue> value = RunNode(i);
       if (!value.ok()) return value.status().WithContext(node.Describe());
       values_[i] = *std::move(value);
+      for (const std::string& input : node.inputs) DoneReading(index_.at(input));
       progress_.Advance(1);
     }
     for (const Output& output : plan_.outputs) {
       ARCA_ASSIGN_OR_RETURN(OutputValue value, MakeOutput(output));
       result_.outputs.push_back(std::move(value));
+      DoneReading(index_.at(output.node));
     }
     return std::move(result_);
   }
@@ -167,9 +174,9 @@ class Runner {
             LoadColumns(p_, inputs_.datasets.at(args.dataset), args.columns, fp_.frac_bits()));
       }
       case Op::kFilter: {
-        ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(node, 0));
-        return AsNodeValue(
-            AtField("where", frame::Filter(fp_, *input, std::get<FilterArgs>(node.args).where)));
+        ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(node, 0));
+        return AsNodeValue(AtField(
+            "where", frame::Filter(fp_, std::move(input), std::get<FilterArgs>(node.args).where)));
       }
       case Op::kSelect:
         return Select(i, std::get<SelectArgs>(node.args));
@@ -207,6 +214,22 @@ class Runner {
     return table;
   }
 
+  // Input k of `node` for a step that changes it: moved out when this is its last read (its
+  // columns are not copied), copied otherwise.
+  Result<Table> TakeTable(const Node& node, size_t k) {
+    const size_t j = index_.at(node.inputs.at(k));
+    Table* table = std::get_if<Table>(&values_[j]);
+    if (table == nullptr) return InternalError("an input that is not a table was not refused");
+    if (reads_left_[j] == 1) return std::move(*table);
+    return *table;
+  }
+
+  // One read of node j's value is done; after its last, the value is dropped (memory stays
+  // bounded by what later steps still need, not by the whole plan).
+  void DoneReading(size_t j) {
+    if (--reads_left_[j] == 0) values_[j] = std::monostate{};
+  }
+
   static Result<const frame::Column*> ColumnOf(const Table& table, const std::string& name,
                                                const std::string& field) {
     const frame::Column* column = table.Find(name);
@@ -224,15 +247,19 @@ class Runner {
   }
 
   Result<NodeValue> Select(size_t i, const SelectArgs& args) {
-    ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(plan_.nodes[i], 0));
-    Table out = *input;
-    out.columns.clear();
+    ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(plan_.nodes[i], 0));
+    std::vector<frame::Column> columns = std::move(input.columns);
+    input.columns.clear();
     for (size_t k = 0; k < args.columns.size(); ++k) {
-      ARCA_ASSIGN_OR_RETURN(const frame::Column* column,
-                            ColumnOf(*input, args.columns[k], fmt::format("columns[{}]", k)));
-      out.columns.push_back(*column);
+      const auto named = [&](const frame::Column& c) { return c.name == args.columns[k]; };
+      const auto column = std::find_if(columns.begin(), columns.end(), named);
+      if (column == columns.end()) {
+        return Where{"", ""}.Error(fmt::format("columns[{}]", k),
+                                   "the input has no column '" + args.columns[k] + "'");
+      }
+      input.columns.push_back(std::move(*column));  // names are distinct (plan_parse.cc)
     }
-    return NodeValue(std::move(out));
+    return NodeValue(std::move(input));
   }
 
   // Known-domain group-by when every key has a small public domain (categories, 0/1, or
@@ -362,8 +389,7 @@ class Runner {
   }
 
   Result<NodeValue> Assign(size_t i, const AssignArgs& args) {
-    ARCA_ASSIGN_OR_RETURN(const Table* input, TableInput(plan_.nodes[i], 0));
-    Table out = *input;
+    ARCA_ASSIGN_OR_RETURN(Table out, TakeTable(plan_.nodes[i], 0));
     for (size_t k = 0; k < args.columns.size(); ++k) {
       const NewColumn& column = args.columns[k];
       ARCA_ASSIGN_OR_RETURN(frame::Column value,
@@ -499,7 +525,8 @@ class Runner {
     out.name = output.name;
     out.frac_bits = fp_.frac_bits();
     out.recipients = output.recipients;
-    const NodeValue& value = values_[index_.at(output.node)];
+    const size_t node = index_.at(output.node);
+    NodeValue& value = values_[node];
     if (const auto* stats = std::get_if<StatisticsValue>(&value)) {
       out.labels = stats->labels;
       out.values = stats->values;
@@ -507,15 +534,15 @@ class Runner {
       out.labels = model->features;
       if (model->intercept) out.labels.emplace_back("intercept");
       out.values = model->weights;
-    } else if (const auto* table = std::get_if<Table>(&value);
-               table != nullptr && plan_.nodes[index_.at(output.node)].op != Op::kInfer) {
-      Table summary = *table;
+    } else if (auto* table = std::get_if<Table>(&value);
+               table != nullptr && plan_.nodes[node].op != Op::kInfer) {
+      Table summary = reads_left_[node] == 1 ? std::move(*table) : *table;
       if (output.noise) {
-        Result<Table> noisy = NoisyTable(*output.noise, index_.at(output.node), *table);
+        Result<Table> noisy = NoisyTable(*output.noise, node, summary);
         if (!noisy.ok()) return noisy.status().WithContext(context);
         summary = *std::move(noisy);
       }
-      if (!summary.all_valid && InInputOrder(index_.at(output.node))) {
+      if (!summary.all_valid && InInputOrder(node)) {
         // Where the kept rows stood would tell the recipients which input rows a filter kept.
         Result<Table> shuffled = frame::ShuffleRows(p_, summary);
         if (!shuffled.ok()) return shuffled.status().WithContext(context);
@@ -524,7 +551,8 @@ class Runner {
       // Rows that a filter, a join or a group-by left invalid show nothing but zeros.
       Result<Table> released = frame::ZeroInvalidRows(p_, summary);
       if (!released.ok()) return released.status().WithContext(context);
-      Result<frame::FlatTable> flat = frame::Flatten(p_, *released, fp_.frac_bits());
+      summary = *std::move(released);
+      Result<frame::FlatTable> flat = frame::Flatten(p_, summary, fp_.frac_bits());
       if (!flat.ok()) return flat.status().WithContext(context);
       out.values = std::move(flat->values);
       out.table = std::move(flat->layout);
@@ -609,6 +637,8 @@ class Runner {
   std::map<std::string, size_t> index_;
   std::vector<std::set<std::string>> sources_;
   std::vector<NodeValue> values_;
+  // How many reads of each node's value are still to come (by nodes and outputs).
+  std::vector<int> reads_left_;
   // Group-bys computed without suppression because they are released with noise: the minimum
   // group size their noisy counts are held to, by node index.
   std::map<size_t, int64_t> noisy_min_count_;
