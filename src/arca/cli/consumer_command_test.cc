@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "arca/base/test_dir.h"
 #include "arca/client/receipt.h"
 #include "arca/plan/canonical_json.h"
 #include "arca/tee/sim_tee.h"
@@ -20,8 +21,7 @@ using ::testing::HasSubstr;
 class VerifyReceiptCommandTest : public ::testing::Test {
  protected:
   VerifyReceiptCommandTest() {
-    dir_ = ::testing::TempDir() + "/consumer_command_test";
-    std::filesystem::remove_all(dir_);
+    dir_ = arca::testing::FreshTestDir("consumer_command_test");
     std::filesystem::create_directories(dir_ + "/results");
     const tee::SimRoot root = *tee::SimRoot::Create(crypto::SigningKey::Generate());
     std::ofstream(dir_ + "/sim-root.pem") << root.certificate().Pem();

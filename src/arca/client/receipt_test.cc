@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "arca/base/test_dir.h"
 #include "arca/plan/canonical_json.h"
 #include "arca/tee/sim_tee.h"
 
@@ -20,8 +21,7 @@ using ::testing::HasSubstr;
 class ReceiptTest : public ::testing::Test {
  protected:
   ReceiptTest() {
-    dir_ = ::testing::TempDir() + "/receipt_test";
-    std::filesystem::create_directories(dir_);
+    dir_ = arca::testing::FreshTestDir("receipt_test");
     std::ofstream(dir_ + "/sim-root.pem") << root_.certificate().Pem();
     policy_ = PolicyFor(measurement_);
     for (int party = 0; party < 3; ++party) {

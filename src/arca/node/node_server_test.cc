@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "arca/base/test_dir.h"
 #include "arca/net/tcp_socket.h"
 #include "arca/tee/attested_tls.h"
 
@@ -20,10 +21,7 @@ using ::testing::HasSubstr;
 class NodeServerTest : public ::testing::Test {
  protected:
   NodeServerTest() {
-    dir_ = ::testing::TempDir() + "/node_server_test_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = arca::testing::FreshTestDir("node_server_test");
     const crypto::SigningKey root_key = crypto::SigningKey::Generate();
     const crypto::Ed25519Seed seed = root_key.Seed();
     std::ofstream(dir_ + "/sim-root.key", std::ios::binary)

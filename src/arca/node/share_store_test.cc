@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "arca/base/test_dir.h"
 #include "arca/crypto/hash.h"
 
 namespace arca::node {
@@ -37,9 +38,7 @@ void WriteAll(const std::string& path, const Bytes& bytes) {
 class ShareStoreTest : public ::testing::Test {
  protected:
   ShareStoreTest() {
-    dir_ = ::testing::TempDir() + "/share_store_test_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
+    dir_ = arca::testing::FreshTestDir("share_store_test");
     store_ = *ShareStore::Open(dir_, KeyFor("program A"));
   }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "arca/base/test_dir.h"
 #include "arca/client/csv_table.h"
 #include "arca/client/upload.h"
 #include "arca/node/node_config.h"
@@ -21,14 +22,7 @@
 
 namespace arca::node::testing {
 
-// A fresh directory for the running test.
-inline std::string FreshTestDir(const std::string& prefix) {
-  std::string dir = ::testing::TempDir() + "/" + prefix + "_" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+using arca::testing::FreshTestDir;
 
 inline void WriteFile(const std::string& path, ByteView bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc)

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "arca/base/test_dir.h"
 #include "arca/tee/sim_tee.h"
 
 namespace arca::tee {
@@ -23,10 +24,7 @@ class AttestationTest : public ::testing::Test {
   AttestationTest()
       : root_(*SimRoot::Create(crypto::SigningKey::Generate())),
         tee_(root_, MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {1}) {
-    // ctest runs tests in parallel: each writes its own root to its own directory.
-    const std::string dir = ::testing::TempDir() + "/attestation_test_" +
-                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::create_directories(dir);
+    const std::string dir = arca::testing::FreshTestDir("attestation_test");
     std::ofstream(dir + "/sim-root.pem") << root_.certificate().Pem();
     const std::string policy = R"({"version": 1, "platforms": {"sim": {
         "measurements": [")" + ToHex(tee_.measurement()) +

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <future>
 
+#include "arca/base/test_dir.h"
 #include "arca/tee/sim_tee.h"
 
 namespace arca::tee {
@@ -22,10 +23,7 @@ class AttestedTlsTest : public ::testing::Test {
       : root_(*SimRoot::Create(crypto::SigningKey::Generate())),
         node_tee_(root_, MeasureProgram(AsBytes("arca-node"), AsBytes("{}")), {1}),
         rogue_tee_(root_, MeasureProgram(AsBytes("rogue"), AsBytes("{}")), {2}) {
-    // ctest runs tests in parallel: each writes its own root to its own directory.
-    const std::string dir = ::testing::TempDir() + "/attested_tls_test_" +
-                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::create_directories(dir);
+    const std::string dir = arca::testing::FreshTestDir("attested_tls_test");
     std::ofstream(dir + "/sim-root.pem") << root_.certificate().Pem();
     policy_ = *Policy::Parse(R"({"version": 1, "platforms": {"sim": {
         "measurements": [")" + ToHex(node_tee_.measurement()) +

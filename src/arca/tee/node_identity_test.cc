@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "arca/base/test_dir.h"
+
 namespace arca::tee {
 namespace {
 
@@ -13,8 +15,7 @@ SealingKey Key(std::string_view measurement) {
 }
 
 TEST(NodeIdentityTest, IsSealedAndReloadedOnlyByTheSameProgram) {
-  const std::string path = ::testing::TempDir() + "/node_identity_test.sealed";
-  std::filesystem::remove(path);
+  const std::string path = arca::testing::FreshTestDir("node_identity_test") + "/identity.sealed";
   const NodeIdentity created = *NodeIdentity::LoadOrCreate(path, Key("node v1"));
   const NodeIdentity loaded = *NodeIdentity::LoadOrCreate(path, Key("node v1"));
   EXPECT_EQ(loaded.KeyDigest(), created.KeyDigest());

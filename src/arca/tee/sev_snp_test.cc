@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arca/base/bytes.h"
+#include "arca/base/test_dir.h"
 #include "arca/base/time.h"
 #include "arca/crypto/x509.h"
 #include "arca/tee/claims.h"
@@ -79,12 +80,7 @@ TEST(SevSnpTest, PinnedArksHaveTheReadmeFingerprints) {
 // A VCEK cache directory of its own under the test temporary directory.
 class Cache {
  public:
-  Cache() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = ::testing::TempDir() + "arca_sev_snp_" + test->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  Cache() { dir_ = arca::testing::FreshTestDir("sev_snp_test"); }
   ~Cache() { fs::remove_all(dir_); }
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
