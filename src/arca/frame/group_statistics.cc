@@ -51,94 +51,132 @@ Result<Shared> Accumulate(mpc::Protocol& p, std::optional<Shared> total, Shared 
   return p.Add(*total, part);
 }
 
-// The row-level inputs of the passes, built once for all rows.
-struct RowInputs {
-  Shared sums;        // [n, m]: 1, then x·present of each summed column, then present of each
-                      // column with nulls
-  Shared extremes;    // [n, 2e]: (x + B)·present of each column with extremes, then
-                      // (B - x)·present
-  Shared variance_x;  // [n, v]: x of each column with var
-  Shared variance_present;  // [n, v]: present (1 without nulls), when a var column has nulls
+// Where each request's row inputs stand in a batch's matrices. Pass 1 reads [B, m] sums: 1,
+// then x·present of each summed column, then present of each column with nulls; and [B, 2e]
+// extremes: (x + B)·present of each column with extremes, then (B - x)·present. Pass 2 reads
+// [B, v] x of each column with var and, when one has nulls, [B, v] present (1 without nulls).
+// The matrices are built batch by batch, so that no copy of all rows is ever held.
+struct Layout {
+  int64_t sum_columns = 1;
+  int64_t extreme_columns = 0;  // e
+  int64_t variance_columns = 0;
   bool variance_nulls = false;
-  // Per request: its column in `sums` (-1 if none), its present column in `sums` (-1 without
-  // nulls), its index among extremes and among var columns (-1 if none).
+  // Per request: its column in the sums (-1 if none), its present column in the sums (-1
+  // without nulls), its index among extremes and among var columns (-1 if none).
   std::vector<int64_t> sum_at, count_at, extreme_at, variance_at;
 };
 
-Result<RowInputs> PrepareRows(mpc::Protocol& p, int64_t n,
-                              const std::vector<ColumnRequest>& requests) {
-  const Shared ones = p.Public(RingTensor::Filled(Shape{n}, 1));
-  // x·present for every column with nulls, in one product.
-  std::vector<Shared> null_values, null_present;
+// Whether pass 1 reads x·present of the request's column.
+bool ReadsPresentValues(const ColumnRequest& r) {
+  return r.column->has_nulls && (r.sum || r.mean || r.variance || r.extremes);
+}
+
+Layout LayOut(const std::vector<ColumnRequest>& requests) {
+  Layout at;
+  int64_t counts = 0;
   for (const ColumnRequest& r : requests) {
-    if (!r.column->has_nulls || !(r.sum || r.mean || r.variance || r.extremes)) continue;
-    null_values.push_back(r.column->values);
-    null_present.push_back(r.column->present);
+    at.sum_at.push_back(r.sum || r.mean || r.variance ? at.sum_columns++ : -1);
+    at.count_at.push_back(r.column->has_nulls ? counts++ : -1);
+    at.extreme_at.push_back(r.extremes ? at.extreme_columns++ : -1);
+    at.variance_at.push_back(r.variance ? at.variance_columns++ : -1);
+    at.variance_nulls = at.variance_nulls || (r.variance && r.column->has_nulls);
   }
-  std::vector<Shared> present_values;
+  for (int64_t& count_at : at.count_at) {
+    if (count_at >= 0) count_at += at.sum_columns;
+  }
+  at.sum_columns += counts;
+  return at;
+}
+
+// Pass 1's inputs for rows [begin, end): the sums and, with extremes, the extremes.
+struct FirstPassRows {
+  Shared sums;
+  std::optional<Shared> extremes;
+};
+
+Result<FirstPassRows> FirstPassInputs(mpc::Protocol& p, const std::vector<ColumnRequest>& requests,
+                                      int64_t begin, int64_t end) {
+  const Shape rows{end - begin};
+  // Each column's slice, and x·present for every column with nulls in one product.
+  std::vector<Shared> values, present, null_values, null_present;
+  for (const ColumnRequest& r : requests) {
+    ARCA_ASSIGN_OR_RETURN(Shared x, p.SliceRows(r.column->values, begin, end));
+    Shared known;
+    if (r.column->has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(known, p.SliceRows(r.column->present, begin, end));
+    }
+    if (ReadsPresentValues(r)) {
+      null_values.push_back(x);
+      null_present.push_back(known);
+    }
+    values.push_back(std::move(x));
+    present.push_back(std::move(known));
+  }
   if (!null_values.empty()) {
     ARCA_ASSIGN_OR_RETURN(Shared x, Stack(p, null_values));
-    ARCA_ASSIGN_OR_RETURN(Shared present, Stack(p, null_present));
-    ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(x, present));
-    for (size_t i = 0; i < null_values.size(); ++i) {
-      ARCA_ASSIGN_OR_RETURN(Shared row, RowOf(p, products, static_cast<int64_t>(i)));
-      present_values.push_back(std::move(row));
+    ARCA_ASSIGN_OR_RETURN(Shared known, Stack(p, null_present));
+    ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(x, known));
+    int64_t next = 0;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!ReadsPresentValues(requests[i])) continue;
+      ARCA_ASSIGN_OR_RETURN(values[i], RowOf(p, products, next++));
     }
   }
 
-  RowInputs in;
-  std::vector<Shared> sums = {ones}, counts, highs, lows, variance_x, variance_present;
-  size_t next_null = 0;
-  for (const ColumnRequest& r : requests) {
-    const Column& c = *r.column;
-    Shared x = c.values;
-    Shared beyond = p.Public(RingTensor::Filled(Shape{n}, kBeyond));  // B·present
-    if (c.has_nulls && (r.sum || r.mean || r.variance || r.extremes)) {
-      x = present_values[next_null++];
-      ARCA_ASSIGN_OR_RETURN(beyond, p.MulPublic(c.present, RingTensor::Scalar(kBeyond)));
+  std::vector<Shared> sums = {p.Public(RingTensor::Filled(rows, 1))}, counts, highs, lows;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const ColumnRequest& r = requests[i];
+    if (r.sum || r.mean || r.variance) sums.push_back(values[i]);
+    if (r.column->has_nulls) counts.push_back(present[i]);
+    if (!r.extremes) continue;
+    Shared beyond = p.Public(RingTensor::Filled(rows, kBeyond));  // B·present
+    if (r.column->has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(beyond, p.MulPublic(present[i], RingTensor::Scalar(kBeyond)));
     }
-    in.sum_at.push_back(-1);
-    in.count_at.push_back(-1);
-    in.extreme_at.push_back(-1);
-    in.variance_at.push_back(-1);
-    if (r.sum || r.mean || r.variance) {
-      in.sum_at.back() = static_cast<int64_t>(sums.size());
-      sums.push_back(x);
-    }
-    if (c.has_nulls) {
-      in.count_at.back() = static_cast<int64_t>(counts.size());
-      counts.push_back(c.present);
-    }
-    if (r.extremes) {
-      in.extreme_at.back() = static_cast<int64_t>(highs.size());
-      ARCA_ASSIGN_OR_RETURN(Shared high, p.Add(x, beyond));
-      ARCA_ASSIGN_OR_RETURN(Shared low, p.Sub(beyond, x));
-      highs.push_back(std::move(high));
-      lows.push_back(std::move(low));
-    }
-    if (r.variance) {
-      in.variance_at.back() = static_cast<int64_t>(variance_x.size());
-      variance_x.push_back(c.values);
-      variance_present.push_back(c.has_nulls ? c.present : ones);
-      in.variance_nulls = in.variance_nulls || c.has_nulls;
-    }
-  }
-  for (int64_t& at : in.count_at) {
-    if (at >= 0) at += static_cast<int64_t>(sums.size());
+    ARCA_ASSIGN_OR_RETURN(Shared high, p.Add(values[i], beyond));
+    ARCA_ASSIGN_OR_RETURN(Shared low, p.Sub(beyond, values[i]));
+    highs.push_back(std::move(high));
+    lows.push_back(std::move(low));
   }
   sums.insert(sums.end(), counts.begin(), counts.end());
-  ARCA_ASSIGN_OR_RETURN(in.sums, Columns(p, sums));
+  FirstPassRows out;
+  ARCA_ASSIGN_OR_RETURN(out.sums, Columns(p, sums));
   if (!highs.empty()) {
     highs.insert(highs.end(), lows.begin(), lows.end());
-    ARCA_ASSIGN_OR_RETURN(in.extremes, Columns(p, highs));
+    ARCA_ASSIGN_OR_RETURN(out.extremes, Columns(p, highs));
   }
-  if (!variance_x.empty()) {
-    ARCA_ASSIGN_OR_RETURN(in.variance_x, Columns(p, variance_x));
-    if (in.variance_nulls) {
-      ARCA_ASSIGN_OR_RETURN(in.variance_present, Columns(p, variance_present));
+  return out;
+}
+
+// Pass 2's inputs for rows [begin, end): x, and present when a var column has nulls.
+struct SecondPassRows {
+  Shared x;
+  std::optional<Shared> present;
+};
+
+Result<SecondPassRows> SecondPassInputs(mpc::Protocol& p,
+                                        const std::vector<ColumnRequest>& requests,
+                                        const Layout& layout, int64_t begin, int64_t end) {
+  std::vector<Shared> x, present;
+  for (const ColumnRequest& r : requests) {
+    if (!r.variance) continue;
+    ARCA_ASSIGN_OR_RETURN(Shared values, p.SliceRows(r.column->values, begin, end));
+    x.push_back(std::move(values));
+    if (!layout.variance_nulls) continue;
+    Shared known;
+    if (r.column->has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(known, p.SliceRows(r.column->present, begin, end));
+    } else {
+      known = p.Public(RingTensor::Filled(Shape{end - begin}, 1));
     }
+    present.push_back(std::move(known));
   }
-  return in;
+  SecondPassRows out;
+  ARCA_ASSIGN_OR_RETURN(out.x, Columns(p, x));
+  if (layout.variance_nulls) {
+    ARCA_ASSIGN_OR_RETURN(out.present, Columns(p, present));
+  }
+  return out;
 }
 
 // The tournament of one batch: [1, 2e·G], the largest of each group's (x + B)·present - B
@@ -186,20 +224,18 @@ struct FirstPass {
 };
 
 Result<FirstPass> RunFirstPass(mpc::Protocol& p, int64_t n, const Grouping& grouping,
-                               const RowInputs& in) {
-  const int64_t g = grouping.groups, m = in.sums.shape().dim(1);
-  const int64_t e2 = in.extremes.shape().rank() == 2 ? in.extremes.shape().dim(1) : 0;
+                               const std::vector<ColumnRequest>& requests, const Layout& layout) {
+  const int64_t g = grouping.groups, e2 = 2 * layout.extreme_columns;
   std::optional<Shared> sums, best;
   FirstPass out;
   for (int64_t begin = 0; begin < n; begin += grouping.batch_rows) {
     const int64_t end = std::min(n, begin + grouping.batch_rows);
     ARCA_ASSIGN_OR_RETURN(std::optional<Shared> h, grouping.membership(begin, end));
-    ARCA_ASSIGN_OR_RETURN(Shared x, p.SliceRows(in.sums, begin, end));
-    ARCA_ASSIGN_OR_RETURN(Shared part, GroupSums(p, h, x));
+    ARCA_ASSIGN_OR_RETURN(FirstPassRows rows, FirstPassInputs(p, requests, begin, end));
+    ARCA_ASSIGN_OR_RETURN(Shared part, GroupSums(p, h, rows.sums));
     ARCA_ASSIGN_OR_RETURN(sums, Accumulate(p, sums, std::move(part)));
-    if (e2 > 0) {
-      ARCA_ASSIGN_OR_RETURN(Shared values, p.SliceRows(in.extremes, begin, end));
-      ARCA_ASSIGN_OR_RETURN(Shared winners, BatchExtremes(p, h, g, values));
+    if (rows.extremes) {
+      ARCA_ASSIGN_OR_RETURN(Shared winners, BatchExtremes(p, h, g, *rows.extremes));
       if (best) {
         ARCA_ASSIGN_OR_RETURN(winners, mpc::Max(p, *best, winners));
       }
@@ -207,7 +243,7 @@ Result<FirstPass> RunFirstPass(mpc::Protocol& p, int64_t n, const Grouping& grou
     }
     if (n <= grouping.batch_rows) out.kept_h = std::move(h);
   }
-  if (!sums) sums = p.Public(RingTensor::Zeros(Shape{g, m}));
+  if (!sums) sums = p.Public(RingTensor::Zeros(Shape{g, layout.sum_columns}));
   if (!best) best = p.Public(RingTensor::Filled(Shape{1, e2 * g}, uint64_t{0} - kBeyond));
   ARCA_ASSIGN_OR_RETURN(out.sum_rows, p.Transpose(*sums));
   ARCA_ASSIGN_OR_RETURN(out.winners, p.Reshape(*best, Shape{e2, g}));
@@ -215,7 +251,7 @@ Result<FirstPass> RunFirstPass(mpc::Protocol& p, int64_t n, const Grouping& grou
 }
 
 // Sizes, counts, sums, min and max from pass 1.
-Status TakeFirstPass(mpc::Protocol& p, const RowInputs& in, const FirstPass& pass,
+Status TakeFirstPass(mpc::Protocol& p, const Layout& in, const FirstPass& pass,
                      GroupStatistics& out) {
   ARCA_ASSIGN_OR_RETURN(out.size, RowOf(p, pass.sum_rows, 0));
   const int64_t half = pass.winners.shape().dim(0) / 2;
@@ -244,8 +280,8 @@ struct Below {
 
 // One batch of comparisons: the sizes against 1 and the minimum group size, the counts of
 // columns with nulls against 1 and 2.
-Result<Below> CompareCounts(mpc::Protocol& p, const RowInputs& in, int64_t g,
-                            int64_t min_group_size, GroupStatistics& out) {
+Result<Below> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g, int64_t min_group_size,
+                            GroupStatistics& out) {
   std::vector<Shared> compared = {out.size};
   std::vector<int64_t> compared_at(out.columns.size(), 0);
   for (size_t i = 0; i < out.columns.size(); ++i) {
@@ -309,8 +345,8 @@ Status ComputeMeans(fxp::FixedPoint& fp, const std::vector<ColumnRequest>& reque
 
 // Pass 2: H·(x - the row's group mean)² over present values, [G, v].
 Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
-                                 const RowInputs& in, const std::optional<Shared>& kept_h,
-                                 const Shared& means) {
+                                 const std::vector<ColumnRequest>& requests, const Layout& layout,
+                                 const std::optional<Shared>& kept_h, const Shared& means) {
   mpc::Protocol& p = fp.protocol();
   std::optional<Shared> squares;
   for (int64_t begin = 0; begin < n; begin += grouping.batch_rows) {
@@ -319,7 +355,7 @@ Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping&
     if (n > grouping.batch_rows) {
       ARCA_ASSIGN_OR_RETURN(h, grouping.membership(begin, end));
     }
-    ARCA_ASSIGN_OR_RETURN(Shared x, p.SliceRows(in.variance_x, begin, end));
+    ARCA_ASSIGN_OR_RETURN(SecondPassRows rows, SecondPassInputs(p, requests, layout, begin, end));
     Shared row_means;
     if (h) {
       ARCA_ASSIGN_OR_RETURN(Shared h_t, p.Transpose(*h));
@@ -328,10 +364,9 @@ Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping&
       ARCA_ASSIGN_OR_RETURN(row_means,
                             p.MatMulPublic(RingTensor::Filled(Shape{end - begin, 1}, 1), means));
     }
-    ARCA_ASSIGN_OR_RETURN(Shared deviations, p.Sub(x, row_means));
-    if (in.variance_nulls) {
-      ARCA_ASSIGN_OR_RETURN(Shared present, p.SliceRows(in.variance_present, begin, end));
-      ARCA_ASSIGN_OR_RETURN(deviations, p.Mul(deviations, present));
+    ARCA_ASSIGN_OR_RETURN(Shared deviations, p.Sub(rows.x, row_means));
+    if (rows.present) {
+      ARCA_ASSIGN_OR_RETURN(deviations, p.Mul(deviations, *rows.present));
     }
     ARCA_ASSIGN_OR_RETURN(Shared squared, SquareWide(fp, deviations));
     ARCA_ASSIGN_OR_RETURN(Shared part, GroupSums(p, h, squared));
@@ -343,7 +378,7 @@ Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping&
 
 // var (and std) of every column that asks: pass 2, then one division and one root.
 Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
-                     const std::vector<ColumnRequest>& requests, const RowInputs& in,
+                     const std::vector<ColumnRequest>& requests, const Layout& in,
                      const std::optional<Shared>& kept_h, const Below& below,
                      GroupStatistics& out) {
   mpc::Protocol& p = fp.protocol();
@@ -360,7 +395,7 @@ Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
   if (means.empty()) return OkStatus();
   ARCA_ASSIGN_OR_RETURN(Shared mean_columns, Columns(p, means));  // [G, v]
   ARCA_ASSIGN_OR_RETURN(Shared squares,
-                        SquaredDeviations(fp, n, grouping, in, kept_h, mean_columns));
+                        SquaredDeviations(fp, n, grouping, requests, in, kept_h, mean_columns));
   ARCA_ASSIGN_OR_RETURN(Shared square_rows, p.Transpose(squares));
   ARCA_ASSIGN_OR_RETURN(Shared divisors, Stack(p, counts));
   ARCA_ASSIGN_OR_RETURN(Shared variances,
@@ -394,8 +429,8 @@ Result<GroupStatistics> ComputeGroupStatistics(fxp::FixedPoint& fp, const Table&
                                                const std::vector<ColumnRequest>& requests) {
   mpc::Protocol& p = fp.protocol();
   const int64_t n = table.rows;
-  ARCA_ASSIGN_OR_RETURN(RowInputs in, PrepareRows(p, n, requests));
-  ARCA_ASSIGN_OR_RETURN(FirstPass pass, RunFirstPass(p, n, grouping, in));
+  const Layout in = LayOut(requests);
+  ARCA_ASSIGN_OR_RETURN(FirstPass pass, RunFirstPass(p, n, grouping, requests, in));
   GroupStatistics out;
   out.columns.resize(requests.size());
   ARCA_RETURN_IF_ERROR(TakeFirstPass(p, in, pass, out));

@@ -17,9 +17,10 @@
 //                        (sum x² - sum·mean) would cancel catastrophically and needs
 //                        |sum·mean| < 2^(62-2f); two passes keep f bits.
 //   std                  SqrtWide(var)
-// Rows are taken in batches of `batch_rows` so that no intermediate holds more than about
-// G·batch_rows·(1 + 2·columns with extremes) elements; with one batch, H is kept for the
-// second pass, otherwise each batch's H is built again.
+// Rows are taken in batches of `batch_rows`: a batch's inputs ([B, m] sums, [B, 2e] extremes,
+// [B, v] var columns) are built from the columns' slices, so that no intermediate holds more
+// than about B·(G·(1 + 2e) + m) elements and no copy of all rows is made. With one batch, H is
+// kept for the second pass, otherwise each batch's H is built again.
 //
 // Accuracy (f fractional bits, ulp 2^-f): sizes, counts, sums, min and max exact; mean as
 // DivideByCounts (2^-(f-2) relative + 2 ulp); var within (count + 4) ulp + 2^-(f-2) relative;
@@ -36,8 +37,8 @@
 //   + 2·R_matmul + R_square + R_div            if any var  (+ R_mul with nulls)
 //   + R_root                                   if any std
 // (R_div = DivideByCounts, R_square = SquareWide, R_root = SqrtWide: statistic_arithmetic.h.)
-// Each further batch adds R_h + R_matmul, extremes' ceil(log2 B) + 1 levels, and for var
-// R_h + 2·R_matmul + R_square (+ R_mul). Bytes are linear in n·G·(columns): dealer2pc opens
+// Each further batch adds R_h + R_matmul (+ R_mul with nulls), extremes' ceil(log2 B) + 1
+// levels, and for var R_h + 2·R_matmul + R_square (+ R_mul). Bytes are linear in n·G·(columns): dealer2pc opens
 // H and X in each MatMul (8·(G + m)·B bytes per party), and the extremes' products and
 // comparisons touch 2·G·B elements per column. Reveals nothing.
 #ifndef ARCA_FRAME_GROUP_STATISTICS_H_
