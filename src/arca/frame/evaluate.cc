@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -541,10 +544,44 @@ class Evaluator {
   const Table& table_;
 };
 
+// Calls `evaluate` on the table or, when it has more than `batch_rows` rows, on each batch of
+// that many rows in order (holding only the columns `expression` reads).
+Status ForEachBatch(mpc::Protocol& p, const Table& table, const Expression& expression,
+                    int64_t batch_rows, const std::function<Status(const Table&)>& evaluate) {
+  if (batch_rows < 1) return InvalidArgumentError("batch_rows must be at least 1");
+  if (table.rows <= batch_rows) return evaluate(table);
+  std::set<std::string> names;
+  expression.ForEach([&](const Expression& e) {
+    if (e.op == ExprOp::kColumn) names.insert(e.column);
+  });
+  for (int64_t begin = 0; begin < table.rows; begin += batch_rows) {
+    const int64_t end = std::min(table.rows, begin + batch_rows);
+    Table batch;
+    batch.rows = end - begin;
+    for (const std::string& name : names) {
+      ARCA_ASSIGN_OR_RETURN(const Column* column, table.Get(name));
+      Column rows{column->name, column->type, column->categories, {}, {}, column->has_nulls};
+      ARCA_ASSIGN_OR_RETURN(rows.values, p.SliceRows(column->values, begin, end));
+      if (column->has_nulls) {
+        ARCA_ASSIGN_OR_RETURN(rows.present, p.SliceRows(column->present, begin, end));
+      }
+      batch.columns.push_back(std::move(rows));
+    }
+    ARCA_RETURN_IF_ERROR(evaluate(batch));
+  }
+  return OkStatus();
+}
+
+// The batches' results, in order, as one column.
+Result<Shared> Joined(mpc::Protocol& p, std::vector<Shared> parts) {
+  if (parts.size() == 1) return std::move(parts[0]);
+  return p.ConcatRows(parts);
+}
+
 }  // namespace
 
 Result<Column> Evaluate(fxp::FixedPoint& fp, const Table& table, const Expression& expression,
-                        const std::string& name) {
+                        const std::string& name, int64_t batch_rows) {
   if (expression.op == ExprOp::kColumn) {
     ARCA_ASSIGN_OR_RETURN(const Column* column, table.Get(expression.column));
     Column copy = *column;
@@ -557,20 +594,39 @@ Result<Column> Evaluate(fxp::FixedPoint& fp, const Table& table, const Expressio
         ARCA_ASSIGN_OR_RETURN(const Column* found, table.Get(column));
         return std::optional<ColumnType>(found->type);
       }));
-  Evaluator evaluator(fp, table);
-  ARCA_ASSIGN_OR_RETURN(Operand value, evaluator.Number(expression));
+  mpc::Protocol& p = fp.protocol();
   Column out;
   out.name = name;
   out.type = type.value_or(ColumnType::kDecimal);
-  ARCA_ASSIGN_OR_RETURN(out.values, evaluator.Materialize(value));
-  out.present = value.present;
-  out.has_nulls = value.has_nulls;
+  std::vector<Shared> values, present;
+  ARCA_RETURN_IF_ERROR(
+      ForEachBatch(p, table, expression, batch_rows, [&](const Table& rows) -> Status {
+        Evaluator evaluator(fp, rows);
+        ARCA_ASSIGN_OR_RETURN(Operand value, evaluator.Number(expression));
+        ARCA_ASSIGN_OR_RETURN(Shared materialized, evaluator.Materialize(value));
+        values.push_back(std::move(materialized));
+        present.push_back(std::move(value.present));
+        out.has_nulls = value.has_nulls;
+        return OkStatus();
+      }));
+  ARCA_ASSIGN_OR_RETURN(out.values, Joined(p, std::move(values)));
+  if (out.has_nulls) {
+    ARCA_ASSIGN_OR_RETURN(out.present, Joined(p, std::move(present)));
+  }
   return out;
 }
 
 Result<mpc::Shared> EvaluateCondition(fxp::FixedPoint& fp, const Table& table,
-                                      const Expression& expression) {
-  return Evaluator(fp, table).Condition(expression);
+                                      const Expression& expression, int64_t batch_rows) {
+  mpc::Protocol& p = fp.protocol();
+  std::vector<Shared> bits;
+  ARCA_RETURN_IF_ERROR(
+      ForEachBatch(p, table, expression, batch_rows, [&](const Table& rows) -> Status {
+        ARCA_ASSIGN_OR_RETURN(Shared part, Evaluator(fp, rows).Condition(expression));
+        bits.push_back(std::move(part));
+        return OkStatus();
+      }));
+  return Joined(p, std::move(bits));
 }
 
 Result<Table> Filter(fxp::FixedPoint& fp, Table table, const Expression& condition) {

@@ -25,9 +25,13 @@
 // compares by its index in the column's list, a boolean column with 0 or 1. Exact when the
 // difference fits in 63 bits. A null operand (a left join's unmatched row) makes arithmetic
 // null and comparisons false; division by zero is null. Nothing is opened.
+// A table of more than kEvaluationBatchRows rows is evaluated in batches of that many rows,
+// each repeating the rounds above, so that intermediates stay bounded whatever the rows (a
+// comparison batch holds about 150 bytes per element and comparison under rep3).
 #ifndef ARCA_FRAME_EVALUATE_H_
 #define ARCA_FRAME_EVALUATE_H_
 
+#include <cstdint>
 #include <string>
 
 #include "arca/base/status.h"
@@ -37,16 +41,20 @@
 
 namespace arca::frame {
 
+inline constexpr int64_t kEvaluationBatchRows = int64_t{1} << 20;
+
 // `expression` on every row of `table`, as a column named `name`. A plain column reference
 // copies the column (categorical ones included); every other expression is a number or a
 // boolean. Errors name the column or the value that does not fit, never a data value.
+// `batch_rows` is for tests.
 Result<Column> Evaluate(fxp::FixedPoint& fp, const Table& table, const Expression& expression,
-                        const std::string& name);
+                        const std::string& name, int64_t batch_rows = kEvaluationBatchRows);
 
 // [expression holds] on every row, as ring bits 0/1 (a null reads as false). The expression
 // must be boolean.
 Result<mpc::Shared> EvaluateCondition(fxp::FixedPoint& fp, const Table& table,
-                                      const Expression& expression);
+                                      const Expression& expression,
+                                      int64_t batch_rows = kEvaluationBatchRows);
 
 // The rows of `table` for which `condition` holds stay valid: one condition and one product
 // (none on a table whose rows are all valid). Takes the table by value: a caller done with

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -43,12 +44,28 @@ class EvaluateTest : public ::testing::TestWithParam<mpc::ProtocolKind> {
     return run.ok() ? run->result.valid : std::vector<bool>{};
   }
 
+  // [condition] on each row of `in`, evaluated in batches of `batch_rows`.
+  std::vector<bool> Holds(const PlainTable& in, const E& condition, int64_t batch_rows) {
+    Result<testing::FrameRun> run = RunFrame(
+        GetParam(), {in},
+        [&](fxp::FixedPoint& fp, const std::vector<Table>& inputs) -> Result<Table> {
+          Table out = inputs[0];
+          ARCA_ASSIGN_OR_RETURN(out.valid, EvaluateCondition(fp, out, condition, batch_rows));
+          out.all_valid = false;
+          return out;
+        });
+    EXPECT_TRUE(run.ok()) << run.status().ToString();
+    return run.ok() ? run->result.valid : std::vector<bool>{};
+  }
+
   // The column `expression` computes on `in`.
-  PlainColumn Computed(const PlainTable& in, const E& expression) {
+  PlainColumn Computed(const PlainTable& in, const E& expression,
+                       int64_t batch_rows = kEvaluationBatchRows) {
     Result<testing::FrameRun> run =
         RunFrame(GetParam(), {in},
                  [&](fxp::FixedPoint& fp, const std::vector<Table>& inputs) -> Result<Table> {
-                   ARCA_ASSIGN_OR_RETURN(Column column, Evaluate(fp, inputs[0], expression, "out"));
+                   ARCA_ASSIGN_OR_RETURN(Column column,
+                                         Evaluate(fp, inputs[0], expression, "out", batch_rows));
                    return WithColumn(inputs[0], std::move(column));
                  });
     EXPECT_TRUE(run.ok()) << run.status().ToString();
@@ -150,6 +167,30 @@ TEST_P(EvaluateTest, ArithmeticAndFunctionsMatchDoublePrecision) {
       EXPECT_NEAR(out.values[r], want, bound) << "case " << c << " row " << r;
     }
   }
+}
+
+// A table of more rows than a batch is evaluated batch by batch (the last one shorter), with
+// the results of one batch: nulls where they were, comparisons exact, numbers within the
+// products' truncation.
+TEST_P(EvaluateTest, BatchesOfRowsComputeWhatOneBatchComputes) {
+  const PlainTable in = People(100);
+  const E ratio = Op(ExprOp::kDiv, {Col("income"), Col("debt")});  // null where debt is 0
+  const PlainColumn whole = Computed(in, ratio), batched = Computed(in, ratio, 7);
+  ASSERT_EQ(batched.values.size(), 100U);
+  ASSERT_EQ(batched.present, whole.present);
+  ASSERT_NE(std::count(whole.present.begin(), whole.present.end(), false), 0);
+  for (size_t r = 0; r < 100; ++r) {
+    if (!whole.present[r]) continue;
+    EXPECT_NEAR(batched.values[r], whole.values[r],
+                8 * kUlp + std::fabs(whole.values[r]) * 16 * kUlp)
+        << "row " << r;
+  }
+  const E condition = Op(ExprOp::kAnd, {Op(ExprOp::kGreaterEqual, {Col("age"), Num(40)}),
+                                        Op(ExprOp::kLess, {Col("income"), Num(1500.5)})});
+  const std::vector<bool> reference = Kept(in, condition);
+  ASSERT_EQ(reference.size(), 100U);
+  EXPECT_EQ(Holds(in, condition, 7), reference);
+  EXPECT_EQ(Holds(in, condition, 100), reference);
 }
 
 TEST_P(EvaluateTest, ABooleanExpressionBecomesABooleanColumn) {
