@@ -30,7 +30,8 @@
 // deviations and the mean carried back; a max scan (ceil(log2 n) levels of one LessThan and
 // two products) when min or max is asked; one LessThanPublic for the presence flags; per
 // division batch one DivideByCount; a handful of single products. Batched over all aggregate
-// columns, so rounds do not grow with the number of aggregates. Nothing is revealed beyond
+// columns, so rounds do not grow with the number of aggregates (scans of more rows than
+// kScanElements / (columns + 1) go in batches, segmented_scan.h). Nothing is revealed beyond
 // the sort's opened outcomes (nothing about the data, shuffle_sort.h).
 #include <fmt/format.h>
 

@@ -59,7 +59,8 @@
 //     comparisons of k + 1 components in all;
 //   - RunStarts: one EqualPublic of k·(N - 1) elements, ceil(log2 k) products;
 //   - left one_to_many only: one product of (1 + M's masked columns)·N elements;
-//   - SegmentedScan(kFirst) of [N, u + 1]: ceil(log2 N) products of at most N·(u + 2);
+//   - SegmentedScan(kFirst) of [N, u + 1]: ceil(log2 N) products of at most N·(u + 2)
+//     (above kScanElements / (u + 2) rows, in batches: segmented_scan.h);
 //   - one product of at most (u + 3)·N elements (validity, masks, duplicate counts);
 //   - the uniqueness bit: one EqualPublic and one Reveal of 1 element.
 // Rounds: sort + R_eq + ceil(log2 k) + [1] + ceil(log2 N) + 1 + R_eq + R_reveal (R_mul = 1),

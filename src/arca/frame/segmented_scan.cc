@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "arca/mpc/ops.h"
 
@@ -26,16 +29,8 @@ Result<Shared> Join(mpc::Protocol& p, const Shared& kept, int64_t d, const Share
   return p.ConcatRows({head, updated});
 }
 
-}  // namespace
-
-Result<Shared> SegmentedScan(mpc::Protocol& p, const Shared& starts, const Shared& values,
-                             ScanOp op) {
-  if (values.shape().rank() != 2 || starts.shape() != Shape{values.shape().dim(0)}) {
-    return InvalidArgumentError(
-        fmt::format("segmented scan: values of shape {} and starts of shape {} do not fit (need "
-                    "[n, k] and [n])",
-                    values.shape().ToString(), starts.shape().ToString()));
-  }
+// The scan of one batch of rows: Hillis-Steele over all of them.
+Result<Shared> ScanRows(mpc::Protocol& p, const Shared& starts, const Shared& values, ScanOp op) {
   const int64_t n = values.shape().dim(0), k = values.shape().dim(1);
   Shared x = values;
   ARCA_ASSIGN_OR_RETURN(Shared g, p.AddPublic(p.Neg(starts), RingTensor::Scalar(1)));
@@ -81,6 +76,45 @@ Result<Shared> SegmentedScan(mpc::Protocol& p, const Shared& starts, const Share
     }
   }
   return x;
+}
+
+}  // namespace
+
+Result<Shared> SegmentedScan(mpc::Protocol& p, const Shared& starts, const Shared& values,
+                             ScanOp op, int64_t batch_rows) {
+  if (values.shape().rank() != 2 || starts.shape() != Shape{values.shape().dim(0)}) {
+    return InvalidArgumentError(
+        fmt::format("segmented scan: values of shape {} and starts of shape {} do not fit (need "
+                    "[n, k] and [n])",
+                    values.shape().ToString(), starts.shape().ToString()));
+  }
+  const int64_t n = values.shape().dim(0), k = values.shape().dim(1);
+  if (batch_rows == 0) batch_rows = std::max<int64_t>(2, kScanElements / (k + 1));
+  if (batch_rows < 2) return InvalidArgumentError("segmented scan: batch_rows must be at least 2");
+  if (n <= batch_rows) return ScanRows(p, starts, values, op);
+  // Each later batch starts with the previous batch's last result row, which carries the
+  // scan of the group that runs across the boundary (its flag is irrelevant: row 0 starts).
+  std::vector<Shared> parts;
+  std::optional<Shared> carry;
+  for (int64_t begin = 0; begin < n;) {
+    const int64_t end = std::min(n, begin + (carry ? batch_rows - 1 : batch_rows));
+    ARCA_ASSIGN_OR_RETURN(Shared x, p.SliceRows(values, begin, end));
+    ARCA_ASSIGN_OR_RETURN(Shared f, p.SliceRows(starts, begin, end));
+    if (carry) {
+      ARCA_ASSIGN_OR_RETURN(x, p.ConcatRows({*carry, x}));
+      ARCA_ASSIGN_OR_RETURN(f, p.ConcatRows({p.Public(RingTensor::Zeros(Shape{1})), f}));
+    }
+    ARCA_ASSIGN_OR_RETURN(Shared scanned, ScanRows(p, f, x, op));
+    const int64_t rows = scanned.shape().dim(0);
+    if (carry) {
+      ARCA_ASSIGN_OR_RETURN(scanned, p.SliceRows(scanned, 1, rows));
+    }
+    ARCA_ASSIGN_OR_RETURN(carry,
+                          p.SliceRows(scanned, scanned.shape().dim(0) - 1, scanned.shape().dim(0)));
+    parts.push_back(std::move(scanned));
+    begin = end;
+  }
+  return p.ConcatRows(parts);
 }
 
 }  // namespace arca::frame

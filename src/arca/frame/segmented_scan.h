@@ -16,10 +16,17 @@
 //   sum, first  one Mul of n_l·(k + 1) elements per level: L·rounds(Mul) rounds.
 //   min, max    one LessThanPublic of n_l·k elements and two Muls (n_l·(k + 1), n_l·k) per
 //               level: L·(rounds(LessThan) + 2·rounds(Mul)) rounds.
-// Bytes: those calls' bytes; O(n·k·log n) elements in all. Memory: O(n·k) ring elements.
-// Nothing is revealed.
+// Bytes: those calls' bytes; O(n·k·log n) elements in all. Nothing is revealed.
+// Batches: more than B = max(2, kScanElements / (k + 1)) rows are scanned B at a time, each
+// later batch led by the previous batch's last result row (the carry of a group that crosses
+// the boundary), so the levels' intermediates hold O(B·k) elements whatever n; the cost is
+// then that of ceil((n - 1) / (B - 1)) scans of at most B rows, one after the other (n = 10^7,
+// k = 3: 10 batches of 20 levels instead of 24 levels). Memory: the input and the result,
+// O(n·k), and a batch's intermediates.
 #ifndef ARCA_FRAME_SEGMENTED_SCAN_H_
 #define ARCA_FRAME_SEGMENTED_SCAN_H_
+
+#include <cstdint>
 
 #include "arca/base/status.h"
 #include "arca/mpc/protocol.h"
@@ -28,10 +35,14 @@ namespace arca::frame {
 
 enum class ScanOp { kSum, kFirst, kMin, kMax };
 
-// The inclusive scan of `values` ([n, k]) within the groups that `starts` ([n], 0/1) begins.
-// An error if the shapes do not fit.
+// Elements of a batch's matrix, flags included (see above).
+inline constexpr int64_t kScanElements = int64_t{1} << 22;
+
+// The inclusive scan of `values` ([n, k]) within the groups that `starts` ([n], 0/1) begins,
+// in batches of `batch_rows` rows (0: as above; tests pass small ones). An error if the
+// shapes do not fit or batch_rows is 1 or negative.
 Result<mpc::Shared> SegmentedScan(mpc::Protocol& p, const mpc::Shared& starts,
-                                  const mpc::Shared& values, ScanOp op);
+                                  const mpc::Shared& values, ScanOp op, int64_t batch_rows = 0);
 
 }  // namespace arca::frame
 

@@ -67,8 +67,27 @@ std::vector<double> Reference(const PlainTable& t, size_t j, ScanOp op) {
   return out;
 }
 
+// Levels of the scans of `rows` rows in batches of `batch_rows` (0: one batch): the first
+// batch takes batch_rows rows, each later one the previous batch's last row and batch_rows - 1
+// new ones.
+int64_t Levels(int64_t rows, int64_t batch_rows) {
+  const auto levels = [](int64_t n) {
+    return n <= 1 ? 0 : static_cast<int64_t>(std::ceil(std::log2(n)));
+  };
+  if (batch_rows == 0 || rows <= batch_rows) return levels(rows);
+  int64_t total = levels(batch_rows);
+  for (int64_t begin = batch_rows; begin < rows; begin += batch_rows - 1) {
+    total += levels(1 + std::min(rows - begin, batch_rows - 1));
+  }
+  return total;
+}
+
 TEST_P(SegmentedScanTest, MatchesAPlainScanWithinGroups) {
-  for (const int64_t rows : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{37}, int64_t{256}}) {
+  struct Case {
+    int64_t rows, batch_rows;
+  };
+  for (const auto [rows, batch_rows] : {Case{0, 0}, Case{1, 0}, Case{2, 0}, Case{37, 0},
+                                        Case{256, 0}, Case{37, 2}, Case{37, 5}, Case{256, 64}}) {
     const PlainTable in = Sample(21 + static_cast<uint64_t>(rows), rows);
     for (const ScanOp op : {ScanOp::kSum, ScanOp::kFirst, ScanOp::kMin, ScanOp::kMax}) {
       std::vector<int64_t> expected_rounds(static_cast<size_t>(mpc::PartiesOf(GetParam())));
@@ -88,10 +107,10 @@ TEST_P(SegmentedScanTest, MatchesAPlainScanWithinGroups) {
             ARCA_ASSIGN_OR_RETURN(Shared values, p.Transpose(stacked));
             const net::TrafficStats before =
                 p.session().has_network() ? p.session().network().stats() : net::TrafficStats{};
-            ARCA_ASSIGN_OR_RETURN(Shared scanned, SegmentedScan(p, starts, values, op));
+            ARCA_ASSIGN_OR_RETURN(Shared scanned, SegmentedScan(p, starts, values, op, batch_rows));
             const auto party = static_cast<size_t>(p.party());
             const auto rounds = [&](mpc::Op o) { return p.Cost({o, Shape{1}})[party].rounds; };
-            const int64_t levels = rows <= 1 ? 0 : static_cast<int64_t>(std::ceil(std::log2(rows)));
+            const int64_t levels = Levels(rows, batch_rows);
             const int64_t per_level = op == ScanOp::kSum || op == ScanOp::kFirst
                                           ? rounds(mpc::Op::kMul)
                                           : rounds(mpc::Op::kLessThan) + 2 * rounds(mpc::Op::kMul);
@@ -110,10 +129,12 @@ TEST_P(SegmentedScanTest, MatchesAPlainScanWithinGroups) {
       ASSERT_TRUE(run.ok()) << run.status().ToString();
       for (size_t j = 1; j <= kColumns; ++j) {
         EXPECT_EQ(run->result.columns[j].values, Reference(in, j, op))
-            << rows << " rows, op " << static_cast<int>(op) << ", column " << j;
+            << rows << " rows in batches of " << batch_rows << ", op " << static_cast<int>(op)
+            << ", column " << j;
       }
       // The rounds spent beyond the documented formula: none.
-      EXPECT_EQ(expected_rounds, std::vector<int64_t>(expected_rounds.size(), 0)) << rows;
+      EXPECT_EQ(expected_rounds, std::vector<int64_t>(expected_rounds.size(), 0))
+          << rows << " rows in batches of " << batch_rows;
     }
   }
 }
