@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 #include <utility>
 
 #include "arca/frame/distinct.h"
@@ -98,10 +99,23 @@ Status CheckAggregate(const Table& table, const Aggregate& a) {
   return OkStatus();
 }
 
-// The table with rows of null keys made invalid and the keys' null masks dropped.
-Result<Table> DropNullKeys(mpc::Protocol& p, const Table& table,
-                           const std::vector<std::string>& keys) {
-  Table view = table;
+// What the sort needs of `table`: its key and aggregated columns only (the sort carries, and
+// shuffles, every column it is given), with rows of null keys made invalid and the keys' null
+// masks dropped.
+Result<Table> SortInput(mpc::Protocol& p, const Table& table, const std::vector<std::string>& keys,
+                        const std::vector<Aggregate>& aggregates) {
+  std::set<std::string> needed(keys.begin(), keys.end());
+  for (const Aggregate& a : aggregates) {
+    if (a.how != Aggregation::kSize) needed.insert(a.column);
+  }
+  Table view;
+  view.rows = table.rows;
+  view.valid = table.valid;
+  view.all_valid = table.all_valid;
+  view.valid_first = table.valid_first;
+  for (const Column& column : table.columns) {
+    if (needed.contains(column.name)) view.columns.push_back(column);
+  }
   for (const std::string& key : keys) {
     auto column = std::find_if(view.columns.begin(), view.columns.end(),
                                [&](const Column& c) { return c.name == key; });
@@ -442,7 +456,7 @@ Result<Table> GroupBySorted(fxp::FixedPoint& fp, const Table& table,
         fmt::format("group_by: min_group_size must be at least 0; got {}", options.min_group_size));
   }
   for (const Aggregate& a : aggregates) ARCA_RETURN_IF_ERROR(CheckAggregate(table, a));
-  ARCA_ASSIGN_OR_RETURN(Table view, DropNullKeys(p, table, keys));
+  ARCA_ASSIGN_OR_RETURN(Table view, SortInput(p, table, keys, aggregates));
   std::vector<SortKey> sort_keys;
   sort_keys.reserve(keys.size());
   for (const std::string& key : keys) sort_keys.push_back({key, true});

@@ -21,7 +21,7 @@
 // later batch led by the previous batch's last result row (the carry of a group that crosses
 // the boundary), so the levels' intermediates hold O(B·k) elements whatever n; the cost is
 // then that of ceil((n - 1) / (B - 1)) scans of at most B rows, one after the other (n = 10^7,
-// k = 3: 10 batches of 20 levels instead of 24 levels). Memory: the input and the result,
+// k = 3: 39 batches of 18 levels instead of 24 levels). Memory: the input and the result,
 // O(n·k), and a batch's intermediates.
 #ifndef ARCA_FRAME_SEGMENTED_SCAN_H_
 #define ARCA_FRAME_SEGMENTED_SCAN_H_
@@ -36,7 +36,7 @@ namespace arca::frame {
 enum class ScanOp { kSum, kFirst, kMin, kMax };
 
 // Elements of a batch's matrix, flags included (see above).
-inline constexpr int64_t kScanElements = int64_t{1} << 22;
+inline constexpr int64_t kScanElements = int64_t{1} << 20;
 
 // The inclusive scan of `values` ([n, k]) within the groups that `starts` ([n], 0/1) begins,
 // in batches of `batch_rows` rows (0: as above; tests pass small ones). An error if the
