@@ -22,6 +22,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 const json kSchema = {{"columns", {{{"name", "mean_radius"}, {"type", "decimal"}}}}};
 
@@ -399,6 +400,38 @@ TEST_F(ApiTest, ADatasetForAnotherLevelIsRefusedWithWhatToDo) {
   EXPECT_EQ(job.body["error"],
             "dataset 'hospital_a' version 1 was uploaded for level dealer2pc; its owner "
             "'hospital' must upload it for rep3 to run at rep3");
+}
+
+TEST_F(ApiTest, ADatasetWhoseSchemaDoesNotFitThePlanIsRefused) {
+  const std::string plan = Prepare();
+  // A second version whose mean_radius is categorical: the plan's mean cannot read it.
+  const json categorical = {
+      {"columns",
+       {{{"name", "mean_radius"}, {"type", "categorical"}, {"categories", {"small", "large"}}}}}};
+  ASSERT_EQ(As("hospital", "POST", "/v1/datasets",
+               {{"name", "hospital_a"},
+                {"level", "dealer2pc"},
+                {"schema", categorical},
+                {"row_count", 100},
+                {"locations",
+                 {{{"node", "node-0"}, {"location", "a2/0"}, {"sha256", Hex("a20")}},
+                  {{"node", "node-1"}, {"location", "a2/1"}, {"sha256", Hex("a21")}}}}})
+                .status,
+            201);
+  ASSERT_EQ(As("hospital", "POST", "/v1/approvals",
+               {{"plan_hash", plan},
+                {"dataset", "hospital_a"},
+                {"consumers", {"insurer"}},
+                {"levels", {"dealer2pc"}}})
+                .status,
+            201);
+  const Reply job = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+  EXPECT_EQ(job.status, 409);
+  const std::string error = job.body["error"];
+  EXPECT_THAT(error, StartsWith("plan " + plan +
+                                " does not fit the datasets' schemas: node "
+                                "'radius' (stats): "));
+  EXPECT_THAT(error, HasSubstr("'mean_radius' is categorical"));
 }
 
 // Two outputs read hospital_a ('m' and 's', Laplace noise of ε 0.25 each); 'b' reads only
