@@ -36,6 +36,8 @@ using rows::kNodeColumns;
 using rows::kPartyColumns;
 using rows::kPlanColumns;
 using rows::LocationsJson;
+using rows::LossesByOutputJson;
+using rows::LossJson;
 using rows::ModelFromRow;
 using rows::NodeFromRow;
 using rows::OptionalTimeColumn;
@@ -53,10 +55,6 @@ std::string JobSubject(int64_t id) { return "job/" + std::to_string(id); }
 std::string ApprovalSubject(int64_t id) { return "approval/" + std::to_string(id); }
 std::string ModelSubject(std::string_view name) { return "model/" + std::string(name); }
 std::string DatasetSubject(std::string_view name) { return "dataset/" + std::string(name); }
-
-nlohmann::json LossJson(const PrivacyLoss& loss) {
-  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
-}
 
 // The highest index a node may have within its role (compute nodes 0..2 serve rep3).
 constexpr int64_t kMaxNodeIndex = 2;
@@ -545,13 +543,11 @@ Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor)
                                  id, charge.dataset, charge.Total().epsilon, charge.Total().delta,
                                  outputs)
                              .status());
-    nlohmann::json by_output = nlohmann::json::object();
-    for (const OutputLoss& output : charge.outputs) {
-      by_output[output.output] = LossJson(output.loss);
-    }
-    ARCA_RETURN_IF_ERROR(
-        Audit(actor, "budget.charge", DatasetSubject(charge.dataset), spec.plan_hash,
-              {{"job", id}, {"charge", LossJson(charge.Total())}, {"outputs", by_output}}));
+    ARCA_RETURN_IF_ERROR(Audit(actor, "budget.charge", DatasetSubject(charge.dataset),
+                               spec.plan_hash,
+                               {{"job", id},
+                                {"charge", LossJson(charge.Total())},
+                                {"outputs", LossesByOutputJson(charge.outputs)}}));
   }
   return OkStatus();
 }
