@@ -365,7 +365,7 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
                                    ToHex(location.sha256))
                                .status());
     }
-    ARCA_RETURN_IF_ERROR(Audit(actor, "dataset.add", "dataset/" + spec.name, std::nullopt,
+    ARCA_RETURN_IF_ERROR(Audit(actor, "dataset.add", DatasetSubject(spec.name), std::nullopt,
                                {{"version", version},
                                 {"owner", spec.owner},
                                 {"level", Name(spec.level)},
@@ -387,7 +387,7 @@ Status Store::WithdrawDataset(std::string_view name, std::string_view actor) {
     ARCA_RETURN_IF_ERROR(
         db_.Run("UPDATE datasets SET withdrawn = 1 WHERE name = ?1 AND withdrawn = 0", name)
             .status());
-    return Audit(actor, "dataset.withdraw", "dataset/" + std::string(name), std::nullopt,
+    return Audit(actor, "dataset.withdraw", DatasetSubject(name), std::nullopt,
                  {{"latest_version", latest.version}});
   });
 }
