@@ -614,9 +614,12 @@ TEST_F(ApiBudgetTest, OnlyTheOwnerSetsABudgetAndOnlyAValidOne) {
     EXPECT_EQ(reply.status, 400) << bad << ": " << reply.body;
   }
   EXPECT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 0}}).body["error"],
-            "field 'epsilon': must be a number > 0");
+            "privacy budget: epsilon must be a number > 0, not 0");
+  EXPECT_EQ(
+      As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", "1"}}).body["error"],
+      "field 'epsilon': must be a number");
   EXPECT_EQ(AddDataset("hospital", "hospital_a", {{"epsilon", 1}, {"delta", 2}}).body["error"],
-            "field 'budget.delta': must be a number in [0, 1)");
+            "privacy budget: delta must be a number in [0, 1), not 2");
   EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"], nullptr);
   // A consumer's inference rows take no budget.
   const Reply consumer = AddDataset("insurer", "insurer-rows", {{"epsilon", 1}});

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <set>
 #include <utility>
@@ -55,6 +54,11 @@ std::string JobSubject(int64_t id) { return "job/" + std::to_string(id); }
 std::string ApprovalSubject(int64_t id) { return "approval/" + std::to_string(id); }
 std::string ModelSubject(std::string_view name) { return "model/" + std::string(name); }
 std::string DatasetSubject(std::string_view name) { return "dataset/" + std::string(name); }
+
+// Names a dataset's budget in CheckPrivacyLoss's errors.
+std::string BudgetOf(std::string_view name) {
+  return fmt::format("privacy budget of dataset '{}'", name);
+}
 
 // The highest index a node may have within its role (compute nodes 0..2 serve rep3).
 constexpr int64_t kMaxNodeIndex = 2;
@@ -333,7 +337,9 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
   }
   ARCA_ASSIGN_OR_RETURN(const std::string schema,
                         DumpJson(spec.schema, "schema of dataset '" + spec.name + "'"));
-  if (spec.budget) ARCA_RETURN_IF_ERROR(CheckBudget(*spec.budget));
+  if (spec.budget) {
+    ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(*spec.budget, BudgetOf(spec.name)));
+  }
   return Write<Dataset>([&]() -> Result<Dataset> {
     ARCA_RETURN_IF_ERROR(ReadParty(spec.owner).status());
     ARCA_RETURN_IF_ERROR(
@@ -492,7 +498,7 @@ Status Store::WriteBudget(const Dataset& dataset, const PrivacyLoss& budget,
 Result<Dataset> Store::SetBudget(std::string_view name, std::string_view owner,
                                  const PrivacyLoss& budget, std::string_view actor) {
   ARCA_RETURN_IF_ERROR(CheckActor(actor));
-  ARCA_RETURN_IF_ERROR(CheckBudget(budget));
+  ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(budget, BudgetOf(name)));
   return Write<Dataset>([&]() -> Result<Dataset> {
     ARCA_ASSIGN_OR_RETURN(Dataset latest, ReadDataset(name, std::nullopt));
     if (latest.spec.owner != owner) {
@@ -910,14 +916,10 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
     if (!charged.insert(charge.dataset).second) {
       return InvalidArgumentError(fmt::format("job charges dataset '{}' twice", charge.dataset));
     }
-    const auto valid = [](const PrivacyLoss& loss) {
-      return std::isfinite(loss.epsilon) && loss.epsilon >= 0 && std::isfinite(loss.delta) &&
-             loss.delta >= 0;
-    };
-    if (!std::all_of(charge.outputs.begin(), charge.outputs.end(),
-                     [&](const OutputLoss& output) { return valid(output.loss); })) {
-      return InvalidArgumentError(fmt::format(
-          "job charges dataset '{}' an ε or δ that is negative or not finite", charge.dataset));
+    for (const OutputLoss& output : charge.outputs) {
+      ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(
+          output.loss,
+          fmt::format("charge of output '{}' on dataset '{}'", output.output, charge.dataset)));
     }
   }
   ARCA_ASSIGN_OR_RETURN(const std::vector<Node> nodes, LevelNodes(spec.level));

@@ -145,9 +145,11 @@ TEST_F(StoreBudgetTest, ChargesOnlyBudgetedOwnerInputsAndEachOfThem) {
                 .status()
                 .code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      store_->CreateJob(Spec({"cancer-a"}, {Charge("cancer-a", -0.5)}), "insurer").status().code(),
-      StatusCode::kInvalidArgument);
+  const Status negative =
+      store_->CreateJob(Spec({"cancer-a"}, {Charge("cancer-a", -0.5)}), "insurer").status();
+  EXPECT_EQ(negative.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(negative.message(),
+            "charge of output 'm' on dataset 'cancer-a': epsilon must be a number > 0, not -0.25");
   // A consumer's own rows are never charged, even if a budget was set on their name.
   JobSpec consumer_rows = Spec({"cancer-a"}, {});
   consumer_rows.inputs[0].supplied_by = InputSupplier::kConsumer;
