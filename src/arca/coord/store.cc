@@ -60,6 +60,16 @@ std::string BudgetOf(std::string_view name) {
   return fmt::format("privacy budget of dataset '{}'", name);
 }
 
+// Only a data owner's dataset takes a privacy budget: a consumer's uploads are its own rows for
+// inference.
+Status CheckTakesBudget(const Party& owner) {
+  if (owner.spec.role == PartyRole::kOwner) return OkStatus();
+  return PermissionDeniedError(
+      fmt::format("'{}' ({}) uploads its own rows for inference; only a data owner's dataset "
+                  "takes a privacy budget",
+                  owner.spec.id, Name(owner.spec.role)));
+}
+
 // The highest index a node may have within its role (compute nodes 0..2 serve rep3).
 constexpr int64_t kMaxNodeIndex = 2;
 
@@ -341,7 +351,8 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
     ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(*spec.budget, BudgetOf(spec.name)));
   }
   return Write<Dataset>([&]() -> Result<Dataset> {
-    ARCA_RETURN_IF_ERROR(ReadParty(spec.owner).status());
+    ARCA_ASSIGN_OR_RETURN(const Party owner, ReadParty(spec.owner));
+    if (spec.budget) ARCA_RETURN_IF_ERROR(CheckTakesBudget(owner));
     ARCA_RETURN_IF_ERROR(
         CheckLevelLocations(spec.locations, spec.level, "dataset '" + spec.name + "'"));
     int64_t version = 1;
@@ -507,6 +518,8 @@ Result<Dataset> Store::SetBudget(std::string_view name, std::string_view owner,
                       "privacy budget",
                       owner, name, latest.spec.owner));
     }
+    ARCA_ASSIGN_OR_RETURN(const Party party, ReadParty(owner));
+    ARCA_RETURN_IF_ERROR(CheckTakesBudget(party));
     ARCA_RETURN_IF_ERROR(WriteBudget(latest, budget, actor));
     ARCA_RETURN_IF_ERROR(ReadBudget(latest));
     return latest;

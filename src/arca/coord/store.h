@@ -88,7 +88,9 @@ class Store {
   // --- datasets
   // A new version of `spec.name` (1 for a new name). It has exactly one location on each
   // compute node of its level (0..ComputeNodesAt(level)-1), and on no other node. With
-  // `spec.budget`, the name's privacy budget is set in the same transaction, as SetBudget does.
+  // `spec.budget`, the name's privacy budget is set in the same transaction, as SetBudget does;
+  // permission-denied if the owner is not a data owner (a consumer's uploads are its own rows
+  // for inference, which take no budget).
   Result<Dataset> AddDatasetVersion(const DatasetSpec& spec, std::string_view actor);
   // Marks every version of `name` withdrawn; a later upload starts a new, usable version.
   Status WithdrawDataset(std::string_view name, std::string_view actor);
@@ -103,8 +105,9 @@ class Store {
   // budget at any time but never remove it: a dataset once under a budget stays under one, and
   // its ledger is never reset. A budget lowered below what was spent stops new charges; it
   // takes nothing back.
-  // Sets `name`'s budget (privacy_budget.h, CheckPrivacyLoss); `owner` must own the name. Returns
-  // the latest version with its budget and what was spent.
+  // Sets `name`'s budget (privacy_budget.h, CheckPrivacyLoss); `owner` must own the name and be
+  // a data owner (permission-denied otherwise). Returns the latest version with its budget and
+  // what was spent.
   Result<Dataset> SetBudget(std::string_view name, std::string_view owner,
                             const PrivacyLoss& budget, std::string_view actor);
 

@@ -260,6 +260,27 @@ TEST_F(StoreBudgetTest, TheOwnerRaisesAndLowersTheBudgetOfEveryVersion) {
   EXPECT_EQ(store_->GetDataset("cancer-a")->version, 3) << "a refused budget adds no version";
 }
 
+TEST_F(StoreBudgetTest, OnlyADataOwnersDatasetTakesABudget) {
+  const std::string refusal =
+      "'insurer' (consumer) uploads its own rows for inference; only a data owner's dataset "
+      "takes a privacy budget";
+  const DatasetSpec rows{.name = "insurer-rows",
+                         .owner = "insurer",
+                         .locations = {At("node-0", "r/0"), At("node-1", "r/1")},
+                         .budget = PrivacyLoss{1, 0}};
+  const Status upload = store_->AddDatasetVersion(rows, "insurer").status();
+  EXPECT_EQ(upload.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(upload.message(), refusal);
+  EXPECT_EQ(store_->GetDataset("insurer-rows").status().code(), StatusCode::kNotFound)
+      << "a refused upload adds no version";
+
+  AddDataset("insurer-rows", std::nullopt, "insurer");
+  const Status set = store_->SetBudget("insurer-rows", "insurer", {1, 0}, "insurer").status();
+  EXPECT_EQ(set.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(set.message(), refusal);
+  EXPECT_EQ(store_->GetDataset("insurer-rows")->spec.budget, std::nullopt);
+}
+
 // Two processes' worth of connections, creating jobs at once: however the transactions
 // interleave, the budget's charges never add up to more than it.
 TEST_F(StoreBudgetTest, ConcurrentJobsNeverSpendMoreThanTheBudget) {
