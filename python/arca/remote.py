@@ -26,7 +26,7 @@ import pandas as pd
 from .convert import from_native, from_native_values
 from .errors import ArcaError, CoordinatorError, JobFailedError, JobRefusedError, JobTimeoutError
 from .frame import DataFrame, dataset
-from .local import native_outputs
+from .local import _native, native_outputs
 from .plan import LEVELS, Plan
 from .schema import CATEGORICAL
 
@@ -34,14 +34,6 @@ PlanLike = Union[Plan, Mapping[str, Any], str]
 Progress = Union[bool, None, Callable[[float, str], Any]]
 
 _HASH = re.compile(r"[0-9a-f]{64}")
-
-
-def _native() -> Any:
-    try:
-        from . import _native as native  # type: ignore[attr-defined]
-    except ImportError:
-        raise ArcaError("the native extension is not built: run ./scripts/test or build the target arca_python") from None
-    return native
 
 
 def _error(error: Exception, refused: bool = False, job: int | None = None) -> ArcaError:
