@@ -342,17 +342,19 @@ def q1_workload(sf: float, plan: arca.Plan) -> Workload:
                     "keys and counts exact, sums and means within 1e-2 + 1e-4 relative")
 
 
+# Each discount of Q6 (0.05 to 0.07) is encoded within 2^-19, 3.8e-5 of its value: the revenue,
+# a sum of price x discount, is within that relative error (the prices' own 2^-19 and the
+# products' truncations are far smaller).
+Q6_TOLERANCE = Tolerance(atol=1e-2, rtol=2.0**-19 / 0.05)
+
+
 def q6_workload(sf: float, plan: arca.Plan) -> Workload:
     data = tpch(sf)
     (columns, rows), sqlite_s, pandas_s = data.reference("q6")
-    # Each discount (0.05 to 0.07) is encoded within 2^-19, 3.8e-5 of its value: the revenue,
-    # a sum of price x discount, is within that relative error (the prices' own 2^-19 and the
-    # products' truncations are far smaller).
-    tolerance = Tolerance(atol=1e-2, rtol=2.0**-19 / 0.05)
 
     def check(out: dict[str, pd.DataFrame]) -> list[str]:
         selected = out["result"].reset_index(drop=True)
-        return sqlite_differences(selected, columns, rows, tolerance)
+        return sqlite_differences(selected, columns, rows, Q6_TOLERANCE)
 
     return Workload(plan, {"lineitem": data.tables["lineitem"]}, f"SF {sf:g} ({len(data.tables['lineitem']):,} lines)",
                     pandas_s, sqlite_s, check, "within 2^-19 / 0.05 = 3.8e-5 relative (the discounts' encoding)")
