@@ -244,9 +244,10 @@ double Mean(const std::vector<int64_t>& ns) {
 // One party's figures, means over the timed runs.
 struct PartyFigures {
   int party = 0;
-  double seconds = 0;      // its own wall time
-  double cpu_seconds = 0;  // its process's CPU time (all threads)
-  mpc::PartyCost sent;     // bytes sent (online, preprocessing) and online rounds
+  double seconds = 0;        // its own wall time
+  double cpu_seconds = 0;    // its process's CPU time (all threads)
+  mpc::PartyCost sent;       // bytes sent (online, preprocessing) and online rounds
+  bool sent_uniform = true;  // whether every run sent the same (else `sent` is a mean)
   int64_t peak_rss_bytes = 0;
 };
 
@@ -256,10 +257,13 @@ std::vector<PartyFigures> FiguresOf(const CaseResult& result) {
     const PartyReport& r = result.parties[p];
     std::vector<int64_t> wall;
     for (size_t i = 0; i < r.start_ns.size(); ++i) wall.push_back(r.end_ns[i] - r.start_ns[i]);
-    bool uniform = true;
-    out.push_back(PartyFigures{r.party, Mean(wall), Mean(r.cpu_ns),
-                               result.MeanMeasured(static_cast<int>(p), &uniform),
-                               r.peak_rss_bytes});
+    PartyFigures figures;
+    figures.party = r.party;
+    figures.seconds = Mean(wall);
+    figures.cpu_seconds = result.MeanCpuSeconds(static_cast<int>(p));
+    figures.sent = result.MeanMeasured(static_cast<int>(p), &figures.sent_uniform);
+    figures.peak_rss_bytes = r.peak_rss_bytes;
+    out.push_back(figures);
   }
   return out;
 }
@@ -277,6 +281,12 @@ void Print(const Options& o, const PlanJob& job, const CaseResult& result,
                 p.cpu_seconds, static_cast<long long>(p.sent.online_bytes),
                 static_cast<long long>(p.sent.preprocessing_bytes),
                 static_cast<long long>(p.sent.rounds), static_cast<double>(p.peak_rss_bytes) / 1e6);
+  }
+  for (const PartyFigures& p : parties) {
+    if (!p.sent_uniform) {
+      std::printf("note: P%d sent different bytes or rounds in different runs; shown are means\n",
+                  p.party);
+    }
   }
   if (result.parties.empty() || result.parties[0].phase_peaks.empty()) return;
   std::printf("peak RSS MB while each node ran (P0 / P1 / ...):\n");
@@ -310,6 +320,7 @@ json ReportJson(const Options& o, const PlanJob& job, const CaseResult& result,
     party["online_bytes"] = p.sent.online_bytes;
     party["preprocessing_bytes"] = p.sent.preprocessing_bytes;
     party["rounds"] = p.sent.rounds;
+    party["sent_uniform"] = p.sent_uniform;
     party["peak_rss_bytes"] = p.peak_rss_bytes;
     json nodes = json::object();
     for (const PhasePeak& peak : result.parties[i].phase_peaks) {
