@@ -9,11 +9,11 @@
 // dealer2pc and rep3, one for plaintext. Each loads the plan and the manifests (manifest.h),
 // shares the inputs as an upload does (plan_inputs.h, untimed), then runs plan::Execute
 // `warmups` times untimed and `reps` times timed (MeasureRuns: each run after a barrier), and
-// opens the outputs (untimed). Printed per party: wall time, CPU, bytes sent, rounds and peak
-// resident memory while the plan runs (reset after the inputs are shared, so the owner's
-// loading is excluded and the input shares included). --out writes the opened outputs as JSON
-// (opened_outputs.h), --report the figures. --check validates the plan's structure only and
-// says whether this build can run it.
+// opens the last run's outputs (untimed). Printed per party: wall time, CPU, bytes sent, rounds
+// and peak resident memory while the plan runs (reset before each run, once the previous run's
+// result is dropped, so the owner's loading and earlier results are excluded and the input shares
+// included). --out writes the opened outputs as JSON (opened_outputs.h), --report the figures.
+// --check validates the plan's structure only and says whether this build can run it.
 //
 // Exit status: 0 on success, 1 if the run failed, 2 for a bad command line, plan or manifest
 // (one line on stderr: "arca-bench-plan: plan invalid: ...").
@@ -27,6 +27,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -164,14 +165,17 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
                       const Options& options, PlanStages& stages, PartyReport* report) {
   plan::ExecutionInputs inputs;
   ARCA_ASSIGN_OR_RETURN(inputs.datasets, ShareInputs(p, kind, job));
-  ResetPeakRss();
-  // Each run's result is kept until the end, so that freeing it is never timed.
-  std::vector<plan::ExecutionResult> results;
+  // Only the last run's result is kept (it is the one opened and written): each earlier one is
+  // dropped before the next run, outside the clock, and the peak is reset after that, so that
+  // every run's peaks are its own.
+  std::optional<plan::ExecutionResult> last;
   PreparedOp prepared;
+  prepared.before_run = [&] {
+    last.reset();
+    ResetPeakRss();
+  };
   prepared.run = [&]() -> Result<mpc::Shared> {
-    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result,
-                          plan::Execute(job.plan, p, inputs, stages.Callback()));
-    results.push_back(std::move(result));
+    ARCA_ASSIGN_OR_RETURN(last, plan::Execute(job.plan, p, inputs, stages.Callback()));
     return mpc::Shared();
   };
   ARCA_RETURN_IF_ERROR(MeasureRuns(p, prepared, options.warmups, options.reps, report));
@@ -180,7 +184,7 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
   for (const PhasePeak& peak : report->phase_peaks) {
     report->peak_rss_bytes = std::max(report->peak_rss_bytes, peak.peak_rss_bytes);
   }
-  ARCA_ASSIGN_OR_RETURN(const json opened, OpenOutputs(p, results.back().outputs));
+  ARCA_ASSIGN_OR_RETURN(const json opened, OpenOutputs(p, last->outputs));
   if (p.party() == 0 && !options.out.empty()) return WriteJson(options.out, opened);
   return OkStatus();
 }
