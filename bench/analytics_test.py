@@ -60,7 +60,7 @@ def test_sqlite_rows_are_compared_exactly_except_floats() -> None:
 
 
 def test_the_q6_tolerance_is_the_discounts_encoding() -> None:
-    q6 = analytics.Tolerance(atol=1e-2, rtol=2.0**-19 / 0.05)
+    q6 = analytics.Q6_TOLERANCE
     # SQLite's SF 0.1 answer and the secure one (both protocols gave it).
     assert q6.close(11272807.365192413, 11272788.191100044)
     assert not q6.close(11272788.191100044 * (1 + 1e-4), 11272788.191100044)

@@ -27,6 +27,10 @@ struct PreparedOp {
   // The caller drops the output after stopping the clock, so freeing it is not timed (the
   // float64 baselines write into preallocated outputs, which are not timed either).
   std::function<Result<mpc::Shared>()> run;
+  // Optional: called before each run, outside the clock. A run that keeps what it made (a
+  // plan's result, which is not a Shared) drops the previous run's here, so that it is neither
+  // timed nor counted in the next run's memory.
+  std::function<void()> before_run;
   // The interactive calls one run makes, in order. The theoretical figures of a run are the
   // sum of their declared costs (Protocol::Cost): calls run one after another, so their rounds
   // add up. Leave empty when the operation has no declared cost; the table then says "n/a".

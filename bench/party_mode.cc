@@ -85,6 +85,7 @@ Status MeasureRuns(mpc::Protocol& p, const PreparedOp& prepared, int warmups, in
   const mpc::RingTensor one = mpc::RingTensor::Scalar(1);
   ARCA_ASSIGN_OR_RETURN(mpc::Shared token, p.Input(0, mpc::Shape{}, p.Holds(0) ? &one : nullptr));
   for (int run = -warmups; run < reps; ++run) {  // negative runs warm up and are not recorded
+    if (prepared.before_run) prepared.before_run();
     ARCA_RETURN_IF_ERROR(p.Reveal(token).status());
     const net::TrafficStats before = Traffic(p);
     const int64_t cpu_start = ProcessCpuNs();

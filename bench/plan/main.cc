@@ -9,11 +9,11 @@
 // dealer2pc and rep3, one for plaintext. Each loads the plan and the manifests (manifest.h),
 // shares the inputs as an upload does (plan_inputs.h, untimed), then runs plan::Execute
 // `warmups` times untimed and `reps` times timed (MeasureRuns: each run after a barrier), and
-// opens the outputs (untimed). Printed per party: wall time, CPU, bytes sent, rounds and peak
-// resident memory while the plan runs (reset after the inputs are shared, so the owner's
-// loading is excluded and the input shares included). --out writes the opened outputs as JSON
-// (opened_outputs.h), --report the figures. --check validates the plan's structure only and
-// says whether this build can run it.
+// opens the last run's outputs (untimed). Printed per party: wall time, CPU, bytes sent, rounds
+// and peak resident memory while the plan runs (reset before each run, once the previous run's
+// result is dropped, so the owner's loading and earlier results are excluded and the input shares
+// included). --out writes the opened outputs as JSON (opened_outputs.h), --report the figures.
+// --check validates the plan's structure only and says whether this build can run it.
 //
 // Exit status: 0 on success, 1 if the run failed, 2 for a bad command line, plan or manifest
 // (one line on stderr: "arca-bench-plan: plan invalid: ...").
@@ -27,6 +27,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -164,14 +165,17 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
                       const Options& options, PlanStages& stages, PartyReport* report) {
   plan::ExecutionInputs inputs;
   ARCA_ASSIGN_OR_RETURN(inputs.datasets, ShareInputs(p, kind, job));
-  ResetPeakRss();
-  // Each run's result is kept until the end, so that freeing it is never timed.
-  std::vector<plan::ExecutionResult> results;
+  // Only the last run's result is kept (it is the one opened and written): each earlier one is
+  // dropped before the next run, outside the clock, and the peak is reset after that, so that
+  // every run's peaks are its own.
+  std::optional<plan::ExecutionResult> last;
   PreparedOp prepared;
+  prepared.before_run = [&] {
+    last.reset();
+    ResetPeakRss();
+  };
   prepared.run = [&]() -> Result<mpc::Shared> {
-    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result,
-                          plan::Execute(job.plan, p, inputs, stages.Callback()));
-    results.push_back(std::move(result));
+    ARCA_ASSIGN_OR_RETURN(last, plan::Execute(job.plan, p, inputs, stages.Callback()));
     return mpc::Shared();
   };
   ARCA_RETURN_IF_ERROR(MeasureRuns(p, prepared, options.warmups, options.reps, report));
@@ -180,7 +184,7 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
   for (const PhasePeak& peak : report->phase_peaks) {
     report->peak_rss_bytes = std::max(report->peak_rss_bytes, peak.peak_rss_bytes);
   }
-  ARCA_ASSIGN_OR_RETURN(const json opened, OpenOutputs(p, results.back().outputs));
+  ARCA_ASSIGN_OR_RETURN(const json opened, OpenOutputs(p, last->outputs));
   if (p.party() == 0 && !options.out.empty()) return WriteJson(options.out, opened);
   return OkStatus();
 }
@@ -244,9 +248,10 @@ double Mean(const std::vector<int64_t>& ns) {
 // One party's figures, means over the timed runs.
 struct PartyFigures {
   int party = 0;
-  double seconds = 0;      // its own wall time
-  double cpu_seconds = 0;  // its process's CPU time (all threads)
-  mpc::PartyCost sent;     // bytes sent (online, preprocessing) and online rounds
+  double seconds = 0;        // its own wall time
+  double cpu_seconds = 0;    // its process's CPU time (all threads)
+  mpc::PartyCost sent;       // bytes sent (online, preprocessing) and online rounds
+  bool sent_uniform = true;  // whether every run sent the same (else `sent` is a mean)
   int64_t peak_rss_bytes = 0;
 };
 
@@ -256,10 +261,13 @@ std::vector<PartyFigures> FiguresOf(const CaseResult& result) {
     const PartyReport& r = result.parties[p];
     std::vector<int64_t> wall;
     for (size_t i = 0; i < r.start_ns.size(); ++i) wall.push_back(r.end_ns[i] - r.start_ns[i]);
-    bool uniform = true;
-    out.push_back(PartyFigures{r.party, Mean(wall), Mean(r.cpu_ns),
-                               result.MeanMeasured(static_cast<int>(p), &uniform),
-                               r.peak_rss_bytes});
+    PartyFigures figures;
+    figures.party = r.party;
+    figures.seconds = Mean(wall);
+    figures.cpu_seconds = result.MeanCpuSeconds(static_cast<int>(p));
+    figures.sent = result.MeanMeasured(static_cast<int>(p), &figures.sent_uniform);
+    figures.peak_rss_bytes = r.peak_rss_bytes;
+    out.push_back(figures);
   }
   return out;
 }
@@ -277,6 +285,12 @@ void Print(const Options& o, const PlanJob& job, const CaseResult& result,
                 p.cpu_seconds, static_cast<long long>(p.sent.online_bytes),
                 static_cast<long long>(p.sent.preprocessing_bytes),
                 static_cast<long long>(p.sent.rounds), static_cast<double>(p.peak_rss_bytes) / 1e6);
+  }
+  for (const PartyFigures& p : parties) {
+    if (!p.sent_uniform) {
+      std::printf("note: P%d sent different bytes or rounds in different runs; shown are means\n",
+                  p.party);
+    }
   }
   if (result.parties.empty() || result.parties[0].phase_peaks.empty()) return;
   std::printf("peak RSS MB while each node ran (P0 / P1 / ...):\n");
@@ -310,6 +324,7 @@ json ReportJson(const Options& o, const PlanJob& job, const CaseResult& result,
     party["online_bytes"] = p.sent.online_bytes;
     party["preprocessing_bytes"] = p.sent.preprocessing_bytes;
     party["rounds"] = p.sent.rounds;
+    party["sent_uniform"] = p.sent_uniform;
     party["peak_rss_bytes"] = p.peak_rss_bytes;
     json nodes = json::object();
     for (const PhasePeak& peak : result.parties[i].phase_peaks) {

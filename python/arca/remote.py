@@ -26,7 +26,7 @@ import pandas as pd
 from .convert import from_native, from_native_values
 from .errors import ArcaError, CoordinatorError, JobFailedError, JobRefusedError, JobTimeoutError
 from .frame import DataFrame, dataset
-from .local import native_outputs
+from .local import _native, native_outputs
 from .plan import LEVELS, Plan
 from .schema import CATEGORICAL
 
@@ -36,12 +36,13 @@ Progress = Union[bool, None, Callable[[float, str], Any]]
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def _native() -> Any:
-    try:
-        from . import _native as native  # type: ignore[attr-defined]
-    except ImportError:
-        raise ArcaError("the native extension is not built: run ./scripts/test or build the target arca_python") from None
-    return native
+def _outcome(record: Mapping[str, Any]) -> str:
+    """The line of a failed or cancelled job's record, as the CLI and ``wait`` give it
+    (cli::JobOutcome): "job 7 failed: <error>", "job 7 was cancelled[: <error>]"."""
+    error = record.get("error", "")
+    if record["status"] == "failed":
+        return f"job {record['id']} failed: {error}"
+    return f"job {record['id']} was cancelled" + (f": {error}" if error else "")
 
 
 def _error(error: Exception, refused: bool = False, job: int | None = None) -> ArcaError:
@@ -370,8 +371,8 @@ class Job:
         if record["status"] in ("pending", "running"):
             raise ArcaError(f"job {self.id} is {record['status']} ({100 * record.get('progress', 0):.0f}% done); "
                             f"wait for it first: .wait()")
-        if record["status"] != "succeeded":
-            self.wait(progress=None, timeout=1)  # raises JobFailedError with the job's line
+        if record["status"] != "succeeded":  # failed or cancelled: final, the record says why
+            raise JobFailedError(_outcome(record), job=self.id)
         if self.plan is not None and record["plan_hash"] != plan_hash(self.plan):
             raise ArcaError(f"job {self.id} ran plan {record['plan_hash']}, not this plan ({plan_hash(self.plan)})")
         outputs = _call(self.connection._client.fetch_result, self.id)

@@ -209,6 +209,23 @@ def test_wait_and_result_check_their_arguments_and_the_job(conn):
     assert job.cancel()["status"] == "cancelled"
 
 
+def test_result_of_a_failed_or_cancelled_job_raises_its_line_from_its_record(conn):
+    job = conn.job(7, plan())
+    FakeCoordinator.last.job = dict(JOB, status="failed", error="node 'node-1': out of memory")
+    with pytest.raises(arca.JobFailedError, match="^job 7 failed: node 'node-1': out of memory$") as failed:
+        job.result()
+    assert failed.value.job == 7
+    FakeCoordinator.last.job = dict(JOB, status="cancelled", error="")
+    with pytest.raises(arca.JobFailedError, match="^job 7 was cancelled$"):
+        job.result()
+    FakeCoordinator.last.job = dict(JOB, status="cancelled", error="dataset 'people' was withdrawn")
+    with pytest.raises(arca.JobFailedError, match="^job 7 was cancelled: dataset 'people' was withdrawn$"):
+        job.result()
+    calls = [c[0] for c in FakeCoordinator.last.calls]
+    assert calls.count("get_job") == 3, "one poll per call"
+    assert "wait_job" not in calls and "fetch_result" not in calls
+
+
 def test_a_plan_built_on_other_categories_is_refused_before_the_job(conn):
     h = arca.dataset("people", schema={"income": "decimal", "site": ["south", "north"]})
     wrong = arca.Plan("By site", outputs={"by_site": h.groupby("site").agg({"income": "mean"})}, recipients=["insurer"])

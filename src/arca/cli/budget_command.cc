@@ -9,6 +9,7 @@
 
 #include "arca/cli/command_output.h"
 #include "arca/cli/coordinator_call.h"
+#include "arca/coord/privacy_budget.h"
 
 namespace arca::cli {
 namespace {
@@ -19,7 +20,7 @@ using nlohmann::json;
 std::string Part(const json& budget, std::string_view symbol, const std::string& key) {
   const auto number = [&](const std::string& name) {
     const json value = budget.value(name, json());
-    return value.is_number() ? fmt::format("{:.10g}", value.get<double>()) : std::string("?");
+    return value.is_number() ? coord::FormatLoss(value.get<double>()) : std::string("?");
   };
   return fmt::format("{} {} of {} spent, {} left", symbol, number(key + "_spent"), number(key),
                      number(key + "_left"));

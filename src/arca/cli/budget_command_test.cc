@@ -68,7 +68,7 @@ TEST_F(BudgetCommandTest, RefusalsAreOneLine) {
   std::string out;
   std::string err;
   EXPECT_EQ(Run("hospital", {"budget", "hospital_a", "--epsilon", "0"}, &out, &err), 1);
-  EXPECT_EQ(err, "arca: field 'epsilon': must be a number > 0\n");
+  EXPECT_EQ(err, "arca: privacy budget: epsilon must be a number > 0, not 0\n");
   EXPECT_EQ(Run("bank", {"budget", "hospital_a", "--epsilon", "1"}, &out, &err), 1);
   EXPECT_THAT(err, HasSubstr("arca: 'bank' (consumer) may not call PUT /v1/datasets/{}/budget"));
   EXPECT_EQ(out, "");

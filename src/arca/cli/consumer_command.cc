@@ -10,6 +10,7 @@
 #include "arca/cli/infer_command.h"
 #include "arca/cli/job_command.h"
 #include "arca/client/receipt.h"
+#include "arca/coord/privacy_budget.h"
 
 namespace arca::cli {
 namespace {
@@ -77,7 +78,8 @@ int VerifyReceiptCommand(const VerifyReceiptArgs& args) {
   }
   for (const client::PrivacySpent& p : c.privacy) {
     if (p.epsilon > 0 || p.delta > 0) {
-      std::printf("  privacy   %s: epsilon %g, delta %g\n", p.output.c_str(), p.epsilon, p.delta);
+      std::printf("  privacy   %s: epsilon %s, delta %s\n", p.output.c_str(),
+                  coord::FormatLoss(p.epsilon).c_str(), coord::FormatLoss(p.delta).c_str());
     }
   }
   for (const client::VerifiedPart& part : receipt->parts) {

@@ -320,12 +320,6 @@ Result<ApiResponse> Api::DispatchDatasetsAndPlans(const Call& call) {
   switch (call.route.info->route) {
     case Route::kAddDataset: {
       ARCA_ASSIGN_OR_RETURN(DatasetSpec spec, ParseDatasetBody(call.body));
-      if (spec.budget && caller.role != PartyRole::kOwner) {
-        return PermissionDeniedError(fmt::format(
-            "{} uploads its own rows for inference; only a data owner's dataset takes a privacy "
-            "budget",
-            caller.Describe()));
-      }
       spec.owner = caller.id;
       ARCA_ASSIGN_OR_RETURN(const Dataset dataset, store_.AddDatasetVersion(spec, actor));
       if (spec.budget) ARCA_RETURN_IF_ERROR(CancelJobsNoLongerAdmitted(store_, actor));

@@ -3,12 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
 #include "arca/client/dataset_schema.h"
+#include "arca/coord/privacy_budget.h"
 #include "arca/plan/canonical_json.h"
 
 namespace arca::coord {
@@ -120,17 +121,10 @@ class Fields {
     return number;
   }
 
-  // A finite JSON number above `min` (or equal to it, unless `min_open`) and below `max`.
-  Result<double> Number(std::string_view name, double min, bool min_open, double max) {
+  Result<double> Number(std::string_view name) {
     ARCA_ASSIGN_OR_RETURN(const json* value, Need(name));
-    const double number = value->is_number() ? value->get<double>() : NAN;
-    if (!std::isfinite(number) || number < min || (min_open && number == min) || number >= max) {
-      return Error(
-          name, std::isfinite(max)
-                    ? fmt::format("must be a number in {}{}, {})", min_open ? "(" : "[", min, max)
-                    : fmt::format("must be a number {} {}", min_open ? ">" : ">=", min));
-    }
-    return number;
+    if (!value->is_number()) return Error(name, "must be a number");
+    return value->get<double>();
   }
 
   Result<bool> Boolean(std::string_view name) {
@@ -238,14 +232,15 @@ Result<nlohmann::json> ApprovalRules(Fields& fields) {
   return out;
 }
 
-// {"epsilon", "delta"}: the fields of a privacy budget (privacy_budget.h, CheckBudget).
+// {"epsilon", "delta"}: the fields of a privacy budget (privacy_budget.h, CheckPrivacyLoss).
 Result<PrivacyLoss> Budget(Fields& fields) {
   PrivacyLoss budget;
-  ARCA_ASSIGN_OR_RETURN(budget.epsilon, fields.Number("epsilon", 0, /*min_open=*/true, INFINITY));
+  ARCA_ASSIGN_OR_RETURN(budget.epsilon, fields.Number("epsilon"));
   if (fields.Find("delta") != nullptr) {
-    ARCA_ASSIGN_OR_RETURN(budget.delta, fields.Number("delta", 0, /*min_open=*/false, 1));
+    ARCA_ASSIGN_OR_RETURN(budget.delta, fields.Number("delta"));
   }
   ARCA_RETURN_IF_ERROR(fields.Finish());
+  ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(budget, "privacy budget"));
   return budget;
 }
 

@@ -36,10 +36,6 @@ json BudgetJson(const Dataset& dataset) {
           {"delta_left", left.delta}};
 }
 
-json LossJson(const PrivacyLoss& loss) {
-  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
-}
-
 }  // namespace
 
 json LocationsJson(const std::vector<CiphertextLocation>& locations) {
@@ -135,12 +131,10 @@ json JobJson(const Job& job) {
   }
   json charges = json::array();
   for (const BudgetCharge& charge : job.spec.charges) {
-    json outputs = json::object();
-    for (const OutputLoss& output : charge.outputs) outputs[output.output] = LossJson(output.loss);
     charges.push_back({{"dataset", charge.dataset},
                        {"epsilon", charge.Total().epsilon},
                        {"delta", charge.Total().delta},
-                       {"outputs", outputs},
+                       {"outputs", rows::LossesByOutputJson(charge.outputs)},
                        {"refunded", charge.refunded}});
   }
   return {{"id", job.id},

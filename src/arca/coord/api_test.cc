@@ -22,6 +22,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 const json kSchema = {{"columns", {{{"name", "mean_radius"}, {"type", "decimal"}}}}};
 
@@ -401,6 +402,38 @@ TEST_F(ApiTest, ADatasetForAnotherLevelIsRefusedWithWhatToDo) {
             "'hospital' must upload it for rep3 to run at rep3");
 }
 
+TEST_F(ApiTest, ADatasetWhoseSchemaDoesNotFitThePlanIsRefused) {
+  const std::string plan = Prepare();
+  // A second version whose mean_radius is categorical: the plan's mean cannot read it.
+  const json categorical = {
+      {"columns",
+       {{{"name", "mean_radius"}, {"type", "categorical"}, {"categories", {"small", "large"}}}}}};
+  ASSERT_EQ(As("hospital", "POST", "/v1/datasets",
+               {{"name", "hospital_a"},
+                {"level", "dealer2pc"},
+                {"schema", categorical},
+                {"row_count", 100},
+                {"locations",
+                 {{{"node", "node-0"}, {"location", "a2/0"}, {"sha256", Hex("a20")}},
+                  {{"node", "node-1"}, {"location", "a2/1"}, {"sha256", Hex("a21")}}}}})
+                .status,
+            201);
+  ASSERT_EQ(As("hospital", "POST", "/v1/approvals",
+               {{"plan_hash", plan},
+                {"dataset", "hospital_a"},
+                {"consumers", {"insurer"}},
+                {"levels", {"dealer2pc"}}})
+                .status,
+            201);
+  const Reply job = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+  EXPECT_EQ(job.status, 409);
+  const std::string error = job.body["error"];
+  EXPECT_THAT(error, StartsWith("plan " + plan +
+                                " does not fit the datasets' schemas: node "
+                                "'radius' (stats): "));
+  EXPECT_THAT(error, HasSubstr("'mean_radius' is categorical"));
+}
+
 // Two outputs read hospital_a ('m' and 's', Laplace noise of ε 0.25 each); 'b' reads only
 // hospital_b, without noise.
 constexpr std::string_view kNoisyPlan = R"({
@@ -545,12 +578,22 @@ TEST_F(ApiBudgetTest, RefusesAnOutputWithoutNoiseOnABudgetedDataset) {
             "output 's' releases data of 'hospital_a' without noise; its owner set a privacy "
             "budget, so every output that reads it must have differential-privacy noise");
   EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"]["epsilon_spent"], 0.0);
-  // hospital_b under a budget refuses 'b' the same way.
-  ASSERT_EQ(As("other-owner", "PUT", "/v1/datasets/hospital_b/budget", {{"epsilon", 5}}).status,
-            200);
-  ASSERT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 5}}).status, 200);
-  EXPECT_THAT(As("insurer", "POST", "/v1/jobs", JobBody(plan)).body["error"].get<std::string>(),
-              HasSubstr("without noise"));
+}
+
+TEST_F(ApiBudgetTest, RefusesTheOutputWithoutNoiseThatReadsTheBudgetedDataset) {
+  RegisterNodes();
+  ASSERT_EQ(AddDataset("hospital", "hospital_a", nullptr).status, 201);
+  ASSERT_EQ(AddDataset("other-owner", "hospital_b", {{"epsilon", 5}}).status, 201);
+  // 'm' and 's' have noise and read hospital_a, which has no budget; 'b' reads hospital_b,
+  // which has one, without noise.
+  const std::string plan = Approved(kNoisyPlan);
+  const Reply refused = As("insurer", "POST", "/v1/jobs", JobBody(plan));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body["error"],
+            "output 'b' releases data of 'hospital_b' without noise; its owner set a privacy "
+            "budget, so every output that reads it must have differential-privacy noise");
+  EXPECT_EQ(As("insurer", "GET", "/v1/datasets/hospital_b").body["budget"]["epsilon_spent"], 0.0);
+  EXPECT_EQ(As("insurer", "GET", "/v1/jobs/1").status, 404) << "no job was created";
 }
 
 TEST_F(ApiBudgetTest, OnlyTheOwnerSetsABudgetAndOnlyAValidOne) {
@@ -571,9 +614,12 @@ TEST_F(ApiBudgetTest, OnlyTheOwnerSetsABudgetAndOnlyAValidOne) {
     EXPECT_EQ(reply.status, 400) << bad << ": " << reply.body;
   }
   EXPECT_EQ(As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", 0}}).body["error"],
-            "field 'epsilon': must be a number > 0");
+            "privacy budget: epsilon must be a number > 0, not 0");
+  EXPECT_EQ(
+      As("hospital", "PUT", "/v1/datasets/hospital_a/budget", {{"epsilon", "1"}}).body["error"],
+      "field 'epsilon': must be a number");
   EXPECT_EQ(AddDataset("hospital", "hospital_a", {{"epsilon", 1}, {"delta", 2}}).body["error"],
-            "field 'budget.delta': must be a number in [0, 1)");
+            "privacy budget: delta must be a number in [0, 1), not 2");
   EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"], nullptr);
   // A consumer's inference rows take no budget.
   const Reply consumer = AddDataset("insurer", "insurer-rows", {{"epsilon", 1}});

@@ -193,17 +193,13 @@ Result<JobSpec> AdmitJob(Store& store, const JobBody& request, std::string_view 
          .version = dataset->version,
          .supplied_by = by_consumer ? InputSupplier::kConsumer : InputSupplier::kOwner});
   }
-  const std::vector<std::string> problems = plan::FindProblems(plan, schemas);
-  if (!problems.empty()) {
-    return FailedPreconditionError(
-        fmt::format("plan {} does not fit the datasets' schemas: {}{}", hash, problems.front(),
-                    problems.size() > 1 ? fmt::format(" (and {} more)", problems.size() - 1) : ""));
+  Result<plan::ValidatedPlan> validated = plan::Validate(plan, schemas);
+  if (!validated.ok()) {
+    return FailedPreconditionError(fmt::format("plan {} does not fit the datasets' schemas: {}",
+                                               hash, validated.status().message()));
   }
   ARCA_RETURN_IF_ERROR(CheckModels(store, plan, consumer, request.level));
-  if (!budgeted.empty()) {
-    ARCA_ASSIGN_OR_RETURN(const plan::ValidatedPlan validated, plan::Validate(plan, schemas));
-    ARCA_ASSIGN_OR_RETURN(spec.charges, PlanCharges(validated, budgeted));
-  }
+  ARCA_ASSIGN_OR_RETURN(spec.charges, PlanCharges(*validated, budgeted));
   return spec;
 }
 

@@ -35,14 +35,14 @@ std::string Needs(std::string_view symbol, const BudgetCharge& charge, double Pr
 
 std::string FormatLoss(double value) { return fmt::format("{:.10g}", value); }
 
-Status CheckBudget(const PrivacyLoss& budget) {
-  if (!std::isfinite(budget.epsilon) || budget.epsilon <= 0) {
-    return InvalidArgumentError(fmt::format("a privacy budget's ε must be a number > 0, not {}",
-                                            FormatLoss(budget.epsilon)));
+Status CheckPrivacyLoss(const PrivacyLoss& loss, std::string_view what) {
+  if (!std::isfinite(loss.epsilon) || loss.epsilon <= 0) {
+    return InvalidArgumentError(
+        fmt::format("{}: epsilon must be a number > 0, not {}", what, FormatLoss(loss.epsilon)));
   }
-  if (!std::isfinite(budget.delta) || budget.delta < 0 || budget.delta >= 1) {
-    return InvalidArgumentError(fmt::format(
-        "a privacy budget's δ must be a number in [0, 1), not {}", FormatLoss(budget.delta)));
+  if (!std::isfinite(loss.delta) || loss.delta < 0 || loss.delta >= 1) {
+    return InvalidArgumentError(
+        fmt::format("{}: delta must be a number in [0, 1), not {}", what, FormatLoss(loss.delta)));
   }
   return OkStatus();
 }

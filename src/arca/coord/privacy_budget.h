@@ -10,6 +10,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "arca/base/status.h"
@@ -18,9 +19,11 @@
 
 namespace arca::coord {
 
-// A budget an owner may set: ε finite and > 0, δ finite and in [0, 1). Invalid-argument
-// otherwise.
-Status CheckBudget(const PrivacyLoss& budget);
+// OK when `loss` is one a budget or an output's noise may have: ε finite and > 0, δ finite and
+// in [0, 1). Otherwise invalid-argument, one line naming `what` and the part:
+//   privacy budget of dataset 'hospital_a': epsilon must be a number > 0, not 0
+// The API, the store's budgets and the store's charges all check losses with this.
+Status CheckPrivacyLoss(const PrivacyLoss& loss, std::string_view what);
 
 // The charges of `plan` on the datasets named in `budgeted` (plan input names, which for owner
 // inputs are the dataset names), one for each, in name order; none when `budgeted` is empty.

@@ -186,9 +186,9 @@ TEST(CheckChargeFitsTest, AllowsRoundingButNotMore) {
   EXPECT_FALSE(CheckChargeFits({0.3, 0}, {0.1, 0}, Charge(0.2 + 1e-6, 0)).ok());
 }
 
-TEST(CheckBudgetTest, RefusesBudgetsThatMeanNothing) {
-  EXPECT_TRUE(CheckBudget({2, 0}).ok());
-  EXPECT_TRUE(CheckBudget({0.01, 1e-6}).ok());
+TEST(CheckPrivacyLossTest, RefusesLossesThatMeanNothing) {
+  EXPECT_TRUE(CheckPrivacyLoss({2, 0}, "budget").ok());
+  EXPECT_TRUE(CheckPrivacyLoss({0.01, 1e-6}, "budget").ok());
   for (const PrivacyLoss& bad :
        std::vector<PrivacyLoss>{{0, 0},
                                 {-1, 0},
@@ -197,10 +197,13 @@ TEST(CheckBudgetTest, RefusesBudgetsThatMeanNothing) {
                                 {1, -1e-9},
                                 {1, 1},
                                 {1, std::nan("")}}) {
-    EXPECT_EQ(CheckBudget(bad).code(), StatusCode::kInvalidArgument)
+    EXPECT_EQ(CheckPrivacyLoss(bad, "budget").code(), StatusCode::kInvalidArgument)
         << bad.epsilon << " " << bad.delta;
   }
-  EXPECT_EQ(CheckBudget({0, 0}).message(), "a privacy budget's ε must be a number > 0, not 0");
+  EXPECT_EQ(CheckPrivacyLoss({0, 0}, "privacy budget of dataset 'a'").message(),
+            "privacy budget of dataset 'a': epsilon must be a number > 0, not 0");
+  EXPECT_EQ(CheckPrivacyLoss({1, 1}, "privacy budget").message(),
+            "privacy budget: delta must be a number in [0, 1), not 1");
 }
 
 TEST(BudgetLeftTest, NeverGoesBelowZero) {

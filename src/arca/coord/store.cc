@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <set>
 #include <utility>
@@ -36,6 +35,8 @@ using rows::kNodeColumns;
 using rows::kPartyColumns;
 using rows::kPlanColumns;
 using rows::LocationsJson;
+using rows::LossesByOutputJson;
+using rows::LossJson;
 using rows::ModelFromRow;
 using rows::NodeFromRow;
 using rows::OptionalTimeColumn;
@@ -54,8 +55,19 @@ std::string ApprovalSubject(int64_t id) { return "approval/" + std::to_string(id
 std::string ModelSubject(std::string_view name) { return "model/" + std::string(name); }
 std::string DatasetSubject(std::string_view name) { return "dataset/" + std::string(name); }
 
-nlohmann::json LossJson(const PrivacyLoss& loss) {
-  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
+// Names a dataset's budget in CheckPrivacyLoss's errors.
+std::string BudgetOf(std::string_view name) {
+  return fmt::format("privacy budget of dataset '{}'", name);
+}
+
+// Only a data owner's dataset takes a privacy budget: a consumer's uploads are its own rows for
+// inference.
+Status CheckTakesBudget(const Party& owner) {
+  if (owner.spec.role == PartyRole::kOwner) return OkStatus();
+  return PermissionDeniedError(
+      fmt::format("'{}' ({}) uploads its own rows for inference; only a data owner's dataset "
+                  "takes a privacy budget",
+                  owner.spec.id, Name(owner.spec.role)));
 }
 
 // The highest index a node may have within its role (compute nodes 0..2 serve rep3).
@@ -335,9 +347,12 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
   }
   ARCA_ASSIGN_OR_RETURN(const std::string schema,
                         DumpJson(spec.schema, "schema of dataset '" + spec.name + "'"));
-  if (spec.budget) ARCA_RETURN_IF_ERROR(CheckBudget(*spec.budget));
+  if (spec.budget) {
+    ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(*spec.budget, BudgetOf(spec.name)));
+  }
   return Write<Dataset>([&]() -> Result<Dataset> {
-    ARCA_RETURN_IF_ERROR(ReadParty(spec.owner).status());
+    ARCA_ASSIGN_OR_RETURN(const Party owner, ReadParty(spec.owner));
+    if (spec.budget) ARCA_RETURN_IF_ERROR(CheckTakesBudget(owner));
     ARCA_RETURN_IF_ERROR(
         CheckLevelLocations(spec.locations, spec.level, "dataset '" + spec.name + "'"));
     int64_t version = 1;
@@ -367,7 +382,7 @@ Result<Dataset> Store::AddDatasetVersion(const DatasetSpec& spec, std::string_vi
                                    ToHex(location.sha256))
                                .status());
     }
-    ARCA_RETURN_IF_ERROR(Audit(actor, "dataset.add", "dataset/" + spec.name, std::nullopt,
+    ARCA_RETURN_IF_ERROR(Audit(actor, "dataset.add", DatasetSubject(spec.name), std::nullopt,
                                {{"version", version},
                                 {"owner", spec.owner},
                                 {"level", Name(spec.level)},
@@ -389,7 +404,7 @@ Status Store::WithdrawDataset(std::string_view name, std::string_view actor) {
     ARCA_RETURN_IF_ERROR(
         db_.Run("UPDATE datasets SET withdrawn = 1 WHERE name = ?1 AND withdrawn = 0", name)
             .status());
-    return Audit(actor, "dataset.withdraw", "dataset/" + std::string(name), std::nullopt,
+    return Audit(actor, "dataset.withdraw", DatasetSubject(name), std::nullopt,
                  {{"latest_version", latest.version}});
   });
 }
@@ -494,7 +509,7 @@ Status Store::WriteBudget(const Dataset& dataset, const PrivacyLoss& budget,
 Result<Dataset> Store::SetBudget(std::string_view name, std::string_view owner,
                                  const PrivacyLoss& budget, std::string_view actor) {
   ARCA_RETURN_IF_ERROR(CheckActor(actor));
-  ARCA_RETURN_IF_ERROR(CheckBudget(budget));
+  ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(budget, BudgetOf(name)));
   return Write<Dataset>([&]() -> Result<Dataset> {
     ARCA_ASSIGN_OR_RETURN(Dataset latest, ReadDataset(name, std::nullopt));
     if (latest.spec.owner != owner) {
@@ -503,6 +518,8 @@ Result<Dataset> Store::SetBudget(std::string_view name, std::string_view owner,
                       "privacy budget",
                       owner, name, latest.spec.owner));
     }
+    ARCA_ASSIGN_OR_RETURN(const Party party, ReadParty(owner));
+    ARCA_RETURN_IF_ERROR(CheckTakesBudget(party));
     ARCA_RETURN_IF_ERROR(WriteBudget(latest, budget, actor));
     ARCA_RETURN_IF_ERROR(ReadBudget(latest));
     return latest;
@@ -545,13 +562,11 @@ Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor)
                                  id, charge.dataset, charge.Total().epsilon, charge.Total().delta,
                                  outputs)
                              .status());
-    nlohmann::json by_output = nlohmann::json::object();
-    for (const OutputLoss& output : charge.outputs) {
-      by_output[output.output] = LossJson(output.loss);
-    }
-    ARCA_RETURN_IF_ERROR(
-        Audit(actor, "budget.charge", DatasetSubject(charge.dataset), spec.plan_hash,
-              {{"job", id}, {"charge", LossJson(charge.Total())}, {"outputs", by_output}}));
+    ARCA_RETURN_IF_ERROR(Audit(actor, "budget.charge", DatasetSubject(charge.dataset),
+                               spec.plan_hash,
+                               {{"job", id},
+                                {"charge", LossJson(charge.Total())},
+                                {"outputs", LossesByOutputJson(charge.outputs)}}));
   }
   return OkStatus();
 }
@@ -914,14 +929,10 @@ Result<Job> Store::CreateJob(const JobSpec& spec, std::string_view actor) {
     if (!charged.insert(charge.dataset).second) {
       return InvalidArgumentError(fmt::format("job charges dataset '{}' twice", charge.dataset));
     }
-    const auto valid = [](const PrivacyLoss& loss) {
-      return std::isfinite(loss.epsilon) && loss.epsilon >= 0 && std::isfinite(loss.delta) &&
-             loss.delta >= 0;
-    };
-    if (!std::all_of(charge.outputs.begin(), charge.outputs.end(),
-                     [&](const OutputLoss& output) { return valid(output.loss); })) {
-      return InvalidArgumentError(fmt::format(
-          "job charges dataset '{}' an ε or δ that is negative or not finite", charge.dataset));
+    for (const OutputLoss& output : charge.outputs) {
+      ARCA_RETURN_IF_ERROR(CheckPrivacyLoss(
+          output.loss,
+          fmt::format("charge of output '{}' on dataset '{}'", output.output, charge.dataset)));
     }
   }
   ARCA_ASSIGN_OR_RETURN(const std::vector<Node> nodes, LevelNodes(spec.level));

@@ -88,7 +88,9 @@ class Store {
   // --- datasets
   // A new version of `spec.name` (1 for a new name). It has exactly one location on each
   // compute node of its level (0..ComputeNodesAt(level)-1), and on no other node. With
-  // `spec.budget`, the name's privacy budget is set in the same transaction, as SetBudget does.
+  // `spec.budget`, the name's privacy budget is set in the same transaction, as SetBudget does;
+  // permission-denied if the owner is not a data owner (a consumer's uploads are its own rows
+  // for inference, which take no budget).
   Result<Dataset> AddDatasetVersion(const DatasetSpec& spec, std::string_view actor);
   // Marks every version of `name` withdrawn; a later upload starts a new, usable version.
   Status WithdrawDataset(std::string_view name, std::string_view actor);
@@ -103,8 +105,9 @@ class Store {
   // budget at any time but never remove it: a dataset once under a budget stays under one, and
   // its ledger is never reset. A budget lowered below what was spent stops new charges; it
   // takes nothing back.
-  // Sets `name`'s budget (privacy_budget.h, CheckBudget); `owner` must own the name. Returns
-  // the latest version with its budget and what was spent.
+  // Sets `name`'s budget (privacy_budget.h, CheckPrivacyLoss); `owner` must own the name and be
+  // a data owner (permission-denied otherwise). Returns the latest version with its budget and
+  // what was spent.
   Result<Dataset> SetBudget(std::string_view name, std::string_view owner,
                             const PrivacyLoss& budget, std::string_view actor);
 
@@ -153,8 +156,9 @@ class Store {
   //
   // Assigns the level's nodes (LevelNodes) to the job; every input's dataset version exists.
   // Every owner input whose dataset has a privacy budget has its charge in `spec.charges`, and
-  // every charge is for such an input; each charge must fit in what is left of its budget
-  // (privacy_budget.h, CheckChargeFits, a failed precondition). The checks and the charges run
+  // every charge is for such an input; each output's part of a charge is a valid loss
+  // (privacy_budget.h, CheckPrivacyLoss); each charge must fit in what is left of its budget
+  // (CheckChargeFits, a failed precondition). The checks and the charges run
   // in the job's transaction, so that jobs created at once never spend more than a budget.
   Result<Job> CreateJob(const JobSpec& spec, std::string_view actor);
   Status StartJob(int64_t id, std::string_view actor);

@@ -145,9 +145,11 @@ TEST_F(StoreBudgetTest, ChargesOnlyBudgetedOwnerInputsAndEachOfThem) {
                 .status()
                 .code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      store_->CreateJob(Spec({"cancer-a"}, {Charge("cancer-a", -0.5)}), "insurer").status().code(),
-      StatusCode::kInvalidArgument);
+  const Status negative =
+      store_->CreateJob(Spec({"cancer-a"}, {Charge("cancer-a", -0.5)}), "insurer").status();
+  EXPECT_EQ(negative.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(negative.message(),
+            "charge of output 'm' on dataset 'cancer-a': epsilon must be a number > 0, not -0.25");
   // A consumer's own rows are never charged, even if a budget was set on their name.
   JobSpec consumer_rows = Spec({"cancer-a"}, {});
   consumer_rows.inputs[0].supplied_by = InputSupplier::kConsumer;
@@ -256,6 +258,27 @@ TEST_F(StoreBudgetTest, TheOwnerRaisesAndLowersTheBudgetOfEveryVersion) {
   EXPECT_EQ(store_->AddDatasetVersion(bad, "hospital-a").status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->GetDataset("cancer-a")->version, 3) << "a refused budget adds no version";
+}
+
+TEST_F(StoreBudgetTest, OnlyADataOwnersDatasetTakesABudget) {
+  const std::string refusal =
+      "'insurer' (consumer) uploads its own rows for inference; only a data owner's dataset "
+      "takes a privacy budget";
+  const DatasetSpec rows{.name = "insurer-rows",
+                         .owner = "insurer",
+                         .locations = {At("node-0", "r/0"), At("node-1", "r/1")},
+                         .budget = PrivacyLoss{1, 0}};
+  const Status upload = store_->AddDatasetVersion(rows, "insurer").status();
+  EXPECT_EQ(upload.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(upload.message(), refusal);
+  EXPECT_EQ(store_->GetDataset("insurer-rows").status().code(), StatusCode::kNotFound)
+      << "a refused upload adds no version";
+
+  AddDataset("insurer-rows", std::nullopt, "insurer");
+  const Status set = store_->SetBudget("insurer-rows", "insurer", {1, 0}, "insurer").status();
+  EXPECT_EQ(set.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(set.message(), refusal);
+  EXPECT_EQ(store_->GetDataset("insurer-rows")->spec.budget, std::nullopt);
 }
 
 // Two processes' worth of connections, creating jobs at once: however the transactions

@@ -258,6 +258,16 @@ nlohmann::json OutputLossesJson(const std::vector<OutputLoss>& outputs) {
   return out;
 }
 
+nlohmann::json LossJson(const PrivacyLoss& loss) {
+  return {{"epsilon", loss.epsilon}, {"delta", loss.delta}};
+}
+
+nlohmann::json LossesByOutputJson(const std::vector<OutputLoss>& outputs) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const OutputLoss& output : outputs) out[output.output] = LossJson(output.loss);
+  return out;
+}
+
 Result<std::vector<OutputLoss>> OutputLossesFromJson(const nlohmann::json& json) {
   const Status unreadable = DataLossError("the charged outputs of a job are unreadable");
   if (!json.is_array()) return unreadable;

@@ -1,5 +1,6 @@
 // How the store's records become rows and back: column readers, row-to-record conversions, and
-// the checks on values before they are written. Internal to the store (store*.cc).
+// the checks on values before they are written. Internal to the store (store*.cc), except the
+// JSON that the API's bodies share with the audit details (api_json.cc).
 #ifndef ARCA_COORD_STORE_ROWS_H_
 #define ARCA_COORD_STORE_ROWS_H_
 
@@ -84,8 +85,14 @@ Result<std::vector<StoredModelPart>> StoredModelsFromJson(const nlohmann::json& 
 nlohmann::json OutputLossesJson(const std::vector<OutputLoss>& outputs);
 Result<std::vector<OutputLoss>> OutputLossesFromJson(const nlohmann::json& json);
 
+// --- JSON shared by the audit details and the API's bodies (api_json.h)
+
 // Locations as the audit details record them: [{"location", "node", "sha256"}, ...].
 nlohmann::json LocationsJson(const std::vector<CiphertextLocation>& locations);
+// A privacy loss: {"epsilon", "delta"}.
+nlohmann::json LossJson(const PrivacyLoss& loss);
+// A charge's outputs by name: {"m": {"epsilon", "delta"}, ...}.
+nlohmann::json LossesByOutputJson(const std::vector<OutputLoss>& outputs);
 
 // Steps through every row of `query`, turning each into a T with `read`.
 template <typename T, typename ReadRow>
