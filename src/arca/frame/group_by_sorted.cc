@@ -130,6 +130,17 @@ Result<Table> SortInput(mpc::Protocol& p, const Table& table, const std::vector<
   return view;
 }
 
+// SortInput sorted by the keys (ascending).
+Result<Table> SortedInput(fxp::FixedPoint& fp, const Table& table,
+                          const std::vector<std::string>& keys,
+                          const std::vector<Aggregate>& aggregates) {
+  ARCA_ASSIGN_OR_RETURN(const Table view, SortInput(fp.protocol(), table, keys, aggregates));
+  std::vector<SortKey> sort_keys;
+  sort_keys.reserve(keys.size());
+  for (const std::string& key : keys) sort_keys.push_back({key, true});
+  return SortRows(fp, view, sort_keys);
+}
+
 // The groups of a sorted table and the work on each aggregated column.
 struct Groups {
   mpc::Protocol& p;
@@ -456,11 +467,7 @@ Result<Table> GroupBySorted(fxp::FixedPoint& fp, const Table& table,
         fmt::format("group_by: min_group_size must be at least 0; got {}", options.min_group_size));
   }
   for (const Aggregate& a : aggregates) ARCA_RETURN_IF_ERROR(CheckAggregate(table, a));
-  ARCA_ASSIGN_OR_RETURN(Table view, SortInput(p, table, keys, aggregates));
-  std::vector<SortKey> sort_keys;
-  sort_keys.reserve(keys.size());
-  for (const std::string& key : keys) sort_keys.push_back({key, true});
-  ARCA_ASSIGN_OR_RETURN(const Table sorted, SortRows(fp, view, sort_keys));
+  ARCA_ASSIGN_OR_RETURN(const Table sorted, SortedInput(fp, table, keys, aggregates));
 
   Groups g{p, sorted, sorted.rows, {}, {}, {}, {}};
   ARCA_RETURN_IF_ERROR(FindBoundaries(g, keys));

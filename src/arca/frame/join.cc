@@ -357,18 +357,19 @@ Status CheckUnique(mpc::Protocol& p, const Shared& duplicates, JoinCardinality c
                                           JoinCardinalityName(cardinality)));
 }
 
-// The result's column `c`.
-Column OutputOf(const OutputColumn& c, const Matched& m, bool left_join) {
+// The result's column `c`; a payload column's values and mask move out of `m` (each is read
+// once), the keys and the right side's mask are copied (several columns may show them).
+Column OutputOf(const OutputColumn& c, Matched& m, bool left_join) {
   Column out{c.name, c.input->type, c.input->categories, {}, {}, false};
   const bool nullable = left_join && !c.left;
   if (c.key >= 0) {
     // The merged key: a kept right key shows the row's key, as its left partner does.
     out.values = m.keys[static_cast<size_t>(c.key)];
   } else {
-    out.values = m.values.at(c.input);
+    out.values = std::move(m.values.at(c.input));
     if (c.input->has_nulls) {
       out.has_nulls = true;
-      out.present = m.present.at(c.input);
+      out.present = std::move(m.present.at(c.input));
       return out;
     }
   }
@@ -456,13 +457,16 @@ Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, cons
       unique_is_left ? MakeSide(left, true, spec.left_on) : MakeSide(right, false, spec.right_on);
   const Side many =
       unique_is_left ? MakeSide(right, false, spec.right_on) : MakeSide(left, true, spec.left_on);
-  ARCA_ASSIGN_OR_RETURN(const Stack stack, SortedStack(p, unique, many, transcript));
-  ARCA_ASSIGN_OR_RETURN(const Matched matched, Match(p, stack, unique, many, spec));
+  // The sorted stack is dropped once matched: the result is made of what Match read from it.
+  ARCA_ASSIGN_OR_RETURN(Matched matched, [&]() -> Result<Matched> {
+    ARCA_ASSIGN_OR_RETURN(const Stack stack, SortedStack(p, unique, many, transcript));
+    return Match(p, stack, unique, many, spec);
+  }());
   if (matched.duplicates.has_value()) {
     ARCA_RETURN_IF_ERROR(CheckUnique(p, *matched.duplicates, spec.cardinality));
   }
   Table out;
-  out.rows = stack.rows;
+  out.rows = left.rows + right.rows;
   out.valid = matched.valid;
   for (const OutputColumn& c : columns) {
     out.columns.push_back(OutputOf(c, matched, spec.how == JoinHow::kLeft));

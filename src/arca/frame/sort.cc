@@ -62,10 +62,12 @@ Result<Shared> CategoryRanks(mpc::Protocol& p, const Column& column, int64_t n) 
 // masks and validity are stacked with the components into one matrix for ShuffleSortRows.
 Result<Table> SortByComponents(mpc::Protocol& p, const Table& table,
                                const std::vector<Shared>& components) {
-  Table out = table;
-  out.valid_first = true;
   const int64_t n = table.rows;
-  if (n <= 1) return out;
+  if (n <= 1) {
+    Table out = table;
+    out.valid_first = true;
+    return out;
+  }
   std::vector<Shared> rows;
   for (const Column& column : table.columns) {
     ARCA_ASSIGN_OR_RETURN(Shared values, AsRow(p, column.values));
@@ -90,6 +92,17 @@ Result<Table> SortByComponents(mpc::Protocol& p, const Table& table,
   matrix = Shared();
   ARCA_ASSIGN_OR_RETURN(Shared sorted_rows, p.Transpose(sorted));
   sorted = Shared();
+  // The input's columns in their order, their values read back from the sorted rows (the
+  // input is not copied: the sort holds enough of it already).
+  Table out;
+  out.rows = n;
+  out.all_valid = table.all_valid;
+  out.valid_first = true;
+  out.notices = table.notices;
+  for (const Column& column : table.columns) {
+    out.columns.push_back(
+        Column{column.name, column.type, column.categories, {}, {}, column.has_nulls});
+  }
   int64_t at = 0;
   auto next = [&]() -> Result<Shared> {
     ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(sorted_rows, at, at + 1));
