@@ -77,8 +77,11 @@ Result<Table> SortByComponents(mpc::Protocol& p, const Table& table,
       rows.push_back(std::move(present));
     }
   }
-  ARCA_ASSIGN_OR_RETURN(Shared valid, AsRow(p, table.valid));
-  rows.push_back(std::move(valid));
+  // Every row valid (public): the validity is the same in any order, so it is not sorted.
+  if (!table.all_valid) {
+    ARCA_ASSIGN_OR_RETURN(Shared valid, AsRow(p, table.valid));
+    rows.push_back(std::move(valid));
+  }
   for (const Shared& component : components) {
     ARCA_ASSIGN_OR_RETURN(Shared row, AsRow(p, component));
     rows.push_back(std::move(row));
@@ -115,7 +118,11 @@ Result<Table> SortByComponents(mpc::Protocol& p, const Table& table,
       ARCA_ASSIGN_OR_RETURN(column.present, next());
     }
   }
-  ARCA_ASSIGN_OR_RETURN(out.valid, next());
+  if (table.all_valid) {
+    out.valid = table.valid;
+  } else {
+    ARCA_ASSIGN_OR_RETURN(out.valid, next());
+  }
   return out;
 }
 

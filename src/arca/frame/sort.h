@@ -11,7 +11,8 @@
 // matrix and sorted by ShuffleSortRows, whose comment states what is revealed (comparison
 // outcomes of uniformly shuffled distinct keys: nothing about the data) and why.
 //
-// Cost for n rows, c columns (null masks and validity count as columns) and m key components
+// Cost for n rows, c columns (null masks count as columns, and the validity unless all_valid:
+// then it is the same in any order and is not sorted) and m key components
 // (1 per key, plus 1 for the validity unless all_valid, plus 1 for the index):
 //   - categorical keys not listed in sorted order, each: ceil(n·K / 2^22) EqualPublic calls
 //     of K thresholds on batches of rows (K categories) and a local product;

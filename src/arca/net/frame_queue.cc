@@ -45,6 +45,11 @@ void FrameQueue::Fail(Status status) {
   changed_.notify_all();
 }
 
+bool FrameQueue::WaitEnded(Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return changed_.wait_until(lock, deadline, [this] { return ended_; });
+}
+
 size_t FrameQueue::pending_frames() const {
   std::lock_guard<std::mutex> lock(mu_);
   return frames_.size();

@@ -36,6 +36,9 @@ class FrameQueue {
   // Ends the queue now: queued frames are dropped and every waiter sees `status` at once.
   void Fail(Status status);
 
+  // Waits until the queue has ended or `deadline`; true if it has ended.
+  bool WaitEnded(Clock::time_point deadline);
+
   size_t pending_frames() const;
 
  private:

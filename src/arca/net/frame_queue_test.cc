@@ -39,6 +39,19 @@ TEST(FrameQueueTest, PopTimesOut) {
   EXPECT_EQ(f.status().code(), StatusCode::kDeadlineExceeded);
 }
 
+TEST(FrameQueueTest, WaitEndedReturnsWhenTheQueueEndsOrAtTheDeadline) {
+  FrameQueue q(1 << 20);
+  ASSERT_TRUE(q.Push(DataFrame(10)).ok());
+  EXPECT_FALSE(q.WaitEnded(Clock::now() + std::chrono::milliseconds(20)));
+  std::thread ender([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.Finish(UnavailableError("lost"));
+  });
+  EXPECT_TRUE(q.WaitEnded(Clock::now() + std::chrono::seconds(10)));
+  ender.join();
+  EXPECT_TRUE(q.Pop(Soon()).ok());  // the frame before the end is still there
+}
+
 TEST(FrameQueueTest, OverBudgetPushWaitsForConsumer) {
   FrameQueue q(100);
   ASSERT_TRUE(q.Push(DataFrame(150)).ok());  // an empty queue takes any one frame

@@ -46,6 +46,10 @@ class Link {
   // Makes pending and future receives fail with `status` (used to wake a blocked party).
   void FailReceives(const Status& status) { inbox_.Fail(status); }
 
+  // Waits until the receive side has ended (closed, lost, or failed by an abort) or
+  // `deadline`; true if it has.
+  bool WaitReceiveEnd(Clock::time_point deadline) { return inbox_.WaitEnded(deadline); }
+
   // True once the peer's close frame has arrived (it ended the session cleanly).
   bool peer_closed() const { return peer_closed_; }
 

@@ -63,6 +63,10 @@ Status Network::Send(int to, const MessageTag& tag, Buffer payload) {
   }
   Status s = link->Send(Frame{FrameKind::kData, tag, std::move(payload)});
   if (!s.ok()) {
+    // A peer that aborts sends its notice, then closes: a send can fail on the closed
+    // connection before this party's reader has read the notice. Give the reader a moment to
+    // reach it, so that the party reports the peer's reason rather than a broken pipe.
+    link->WaitReceiveEnd(Clock::now() + std::chrono::seconds(1));
     std::lock_guard<std::mutex> lock(mu_);
     if (!failure_.ok()) return failure_;
     return s.WithContext(
