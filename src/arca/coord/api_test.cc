@@ -137,6 +137,16 @@ class ApiTest : public ::testing::Test {
     return plan.body.value("hash", "");
   }
 
+  // `owner` approves `plan` on `dataset` for the insurer at `level`.
+  Reply Approve(const std::string& owner, const std::string& plan, const std::string& dataset,
+                const std::string& level = "dealer2pc") {
+    return As(owner, "POST", "/v1/approvals",
+              {{"plan_hash", plan},
+               {"dataset", dataset},
+               {"consumers", {"insurer"}},
+               {"levels", {level}}});
+  }
+
   json JobBody(const std::string& plan, const std::string& level = "dealer2pc") {
     return {{"plan_hash", plan}, {"level", level}, {"result_key", ToHex(Bytes(32, 7))}};
   }
@@ -365,13 +375,7 @@ TEST_F(ApiTest, AJobRunsFromApprovalToFetchedResult) {
 
 TEST_F(ApiTest, RevokingOrWithdrawingStopsPendingJobsAndNodesDestroyTheShares) {
   const std::string plan = Prepare();
-  ASSERT_EQ(As("hospital", "POST", "/v1/approvals",
-               {{"plan_hash", plan},
-                {"dataset", "hospital_a"},
-                {"consumers", {"insurer"}},
-                {"levels", {"dealer2pc"}}})
-                .status,
-            201);
+  ASSERT_EQ(Approve("hospital", plan, "hospital_a").status, 201);
   const int64_t first = As("insurer", "POST", "/v1/jobs", JobBody(plan)).body["id"];
   ASSERT_EQ(As("hospital", "POST", "/v1/approvals/1/revoke").status, 200);
   const Reply cancelled = As("insurer", "GET", "/v1/jobs/" + std::to_string(first));
@@ -388,13 +392,7 @@ TEST_F(ApiTest, RevokingOrWithdrawingStopsPendingJobsAndNodesDestroyTheShares) {
 
 TEST_F(ApiTest, ADatasetForAnotherLevelIsRefusedWithWhatToDo) {
   const std::string plan = Prepare();
-  ASSERT_EQ(As("hospital", "POST", "/v1/approvals",
-               {{"plan_hash", plan},
-                {"dataset", "hospital_a"},
-                {"consumers", {"insurer"}},
-                {"levels", {"rep3"}}})
-                .status,
-            201);
+  ASSERT_EQ(Approve("hospital", plan, "hospital_a", "rep3").status, 201);
   const Reply job = As("insurer", "POST", "/v1/jobs", JobBody(plan, "rep3"));
   EXPECT_EQ(job.status, 409);
   EXPECT_EQ(job.body["error"],
@@ -418,13 +416,7 @@ TEST_F(ApiTest, ADatasetWhoseSchemaDoesNotFitThePlanIsRefused) {
                   {{"node", "node-1"}, {"location", "a2/1"}, {"sha256", Hex("a21")}}}}})
                 .status,
             201);
-  ASSERT_EQ(As("hospital", "POST", "/v1/approvals",
-               {{"plan_hash", plan},
-                {"dataset", "hospital_a"},
-                {"consumers", {"insurer"}},
-                {"levels", {"dealer2pc"}}})
-                .status,
-            201);
+  ASSERT_EQ(Approve("hospital", plan, "hospital_a").status, 201);
   const Reply job = As("insurer", "POST", "/v1/jobs", JobBody(plan));
   EXPECT_EQ(job.status, 409);
   const std::string error = job.body["error"];
@@ -478,11 +470,7 @@ class ApiBudgetTest : public ApiTest {
     std::string hash = submitted.body.value("hash", "");
     for (const auto& [owner, dataset] :
          {std::pair{"hospital", "hospital_a"}, std::pair{"other-owner", "hospital_b"}}) {
-      const Reply approval = As(owner, "POST", "/v1/approvals",
-                                {{"plan_hash", hash},
-                                 {"dataset", dataset},
-                                 {"consumers", {"insurer"}},
-                                 {"levels", {"dealer2pc"}}});
+      const Reply approval = Approve(owner, hash, dataset);
       EXPECT_EQ(approval.status, 201) << approval.body;
     }
     return hash;
