@@ -463,6 +463,14 @@ class ApiBudgetTest : public ApiTest {
     return As(owner, "POST", "/v1/datasets", body);
   }
 
+  // The line that refuses output `output` reading budgeted dataset `dataset` without noise.
+  static std::string WithoutNoise(std::string_view output, std::string_view dataset) {
+    return fmt::format(
+        "output '{}' releases data of '{}' without noise; its owner set a privacy budget, so "
+        "every output that reads it must have differential-privacy noise",
+        output, dataset);
+  }
+
   // Submits `plan` and has both owners approve it for the insurer; its hash.
   std::string Approved(std::string_view plan) {
     const Reply submitted = Send(Signed("lab", "POST", "/v1/plans", std::string(plan)));
@@ -562,9 +570,7 @@ TEST_F(ApiBudgetTest, RefusesAnOutputWithoutNoiseOnABudgetedDataset) {
   EXPECT_EQ(As("insurer", "GET", "/v1/jobs/1").body["status"], "cancelled");
   const Reply refused = As("insurer", "POST", "/v1/jobs", JobBody(plan));
   EXPECT_EQ(refused.status, 403);
-  EXPECT_EQ(refused.body["error"],
-            "output 's' releases data of 'hospital_a' without noise; its owner set a privacy "
-            "budget, so every output that reads it must have differential-privacy noise");
+  EXPECT_EQ(refused.body["error"], WithoutNoise("s", "hospital_a"));
   EXPECT_EQ(As("lab", "GET", "/v1/datasets/hospital_a").body["budget"]["epsilon_spent"], 0.0);
 }
 
@@ -577,9 +583,7 @@ TEST_F(ApiBudgetTest, RefusesTheOutputWithoutNoiseThatReadsTheBudgetedDataset) {
   const std::string plan = Approved(kNoisyPlan);
   const Reply refused = As("insurer", "POST", "/v1/jobs", JobBody(plan));
   EXPECT_EQ(refused.status, 403);
-  EXPECT_EQ(refused.body["error"],
-            "output 'b' releases data of 'hospital_b' without noise; its owner set a privacy "
-            "budget, so every output that reads it must have differential-privacy noise");
+  EXPECT_EQ(refused.body["error"], WithoutNoise("b", "hospital_b"));
   EXPECT_EQ(As("insurer", "GET", "/v1/datasets/hospital_b").body["budget"]["epsilon_spent"], 0.0);
   EXPECT_EQ(As("insurer", "GET", "/v1/jobs/1").status, 404) << "no job was created";
 }

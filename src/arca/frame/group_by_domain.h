@@ -37,8 +37,8 @@
 // statistic_arithmetic.h).
 // Rows are processed in batches of B = max(1, budget / (G·(1 + 2·columns with min/max)))
 // rows; each further batch repeats the membership ((1 + I)·R_eq), the MatMul, the nulls'
-// R_mul and the tournament (+1 merge level), and with var the second pass's membership too. Memory: about
-// budget elements per intermediate, whatever n. Bytes per party: O(n·G) for the equalities,
+// R_mul and the tournament (+1 merge level), and with var the second pass's membership too. Memory:
+// about budget elements per intermediate, whatever n. Bytes per party: O(n·G) for the equalities,
 // products and MatMuls (plus O(n·T_j) per integer key). Reveals nothing.
 #ifndef ARCA_FRAME_GROUP_BY_DOMAIN_H_
 #define ARCA_FRAME_GROUP_BY_DOMAIN_H_

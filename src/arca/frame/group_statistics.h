@@ -38,9 +38,9 @@
 //   + R_root                                   if any std
 // (R_div = DivideByCounts, R_square = SquareWide, R_root = SqrtWide: statistic_arithmetic.h.)
 // Each further batch adds R_h + R_matmul (+ R_mul with nulls), extremes' ceil(log2 B) + 1
-// levels, and for var R_h + 2·R_matmul + R_square (+ R_mul). Bytes are linear in n·G·(columns): dealer2pc opens
-// H and X in each MatMul (8·(G + m)·B bytes per party), and the extremes' products and
-// comparisons touch 2·G·B elements per column. Reveals nothing.
+// levels, and for var R_h + 2·R_matmul + R_square (+ R_mul). Bytes are linear in n·G·(columns):
+// dealer2pc opens H and X in each MatMul (8·(G + m)·B bytes per party), and the extremes' products
+// and comparisons touch 2·G·B elements per column. Reveals nothing.
 #ifndef ARCA_FRAME_GROUP_STATISTICS_H_
 #define ARCA_FRAME_GROUP_STATISTICS_H_
 
