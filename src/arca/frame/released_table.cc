@@ -34,7 +34,8 @@ Result<Table> ZeroInvalidRows(mpc::Protocol& p, const Table& table) {
   Table out = table;
   const std::vector<mpc::Shared*> cells = Cells(out);
   std::vector<mpc::Shared> values;
-  for (const mpc::Shared* cell : cells) values.push_back(*cell);
+  values.reserve(cells.size());
+  for (mpc::Shared* cell : cells) values.push_back(std::move(*cell));  // each is written below
   ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> zeroed,
                         MulEach(p, values, std::vector<mpc::Shared>(values.size(), table.valid)));
   for (size_t i = 0; i < cells.size(); ++i) *cells[i] = std::move(zeroed[i]);
@@ -47,7 +48,8 @@ Result<Table> ShuffleRows(mpc::Protocol& p, const Table& table) {
   std::vector<mpc::Shared*> cells = Cells(out);
   cells.push_back(&out.valid);
   std::vector<mpc::Shared> columns;
-  for (const mpc::Shared* cell : cells) columns.push_back(*cell);
+  columns.reserve(cells.size());
+  for (mpc::Shared* cell : cells) columns.push_back(std::move(*cell));  // each is written below
   ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, StackColumns(p, columns));
   ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(rows));
   ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> shuffled, SplitColumns(p, rows));

@@ -86,8 +86,9 @@ TEST_P(SegmentedScanTest, MatchesAPlainScanWithinGroups) {
   struct Case {
     int64_t rows, batch_rows;
   };
-  for (const auto [rows, batch_rows] : {Case{0, 0}, Case{1, 0}, Case{2, 0}, Case{37, 0},
-                                        Case{256, 0}, Case{37, 2}, Case{37, 5}, Case{256, 64}}) {
+  for (const Case c : {Case{0, 0}, Case{1, 0}, Case{2, 0}, Case{37, 0}, Case{256, 0}, Case{37, 2},
+                       Case{37, 5}, Case{256, 64}}) {
+    const int64_t rows = c.rows, batch_rows = c.batch_rows;
     const PlainTable in = Sample(21 + static_cast<uint64_t>(rows), rows);
     for (const ScanOp op : {ScanOp::kSum, ScanOp::kFirst, ScanOp::kMin, ScanOp::kMax}) {
       std::vector<int64_t> expected_rounds(static_cast<size_t>(mpc::PartiesOf(GetParam())));
