@@ -36,15 +36,6 @@ Progress = Union[bool, None, Callable[[float, str], Any]]
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def _outcome(record: Mapping[str, Any]) -> str:
-    """The line of a failed or cancelled job's record, as the CLI and ``wait`` give it
-    (cli::JobOutcome): "job 7 failed: <error>", "job 7 was cancelled[: <error>]"."""
-    error = record.get("error", "")
-    if record["status"] == "failed":
-        return f"job {record['id']} failed: {error}"
-    return f"job {record['id']} was cancelled" + (f": {error}" if error else "")
-
-
 def _error(error: Exception, refused: bool = False, job: int | None = None) -> ArcaError:
     """The arca error for a native PlatformError(message, code)."""
     message, code = error.args
@@ -372,7 +363,7 @@ class Job:
             raise ArcaError(f"job {self.id} is {record['status']} ({100 * record.get('progress', 0):.0f}% done); "
                             f"wait for it first: .wait()")
         if record["status"] != "succeeded":  # failed or cancelled: final, the record says why
-            raise JobFailedError(_outcome(record), job=self.id)
+            raise JobFailedError(_native().job_outcome(json.dumps(record)), job=self.id)
         if self.plan is not None and record["plan_hash"] != plan_hash(self.plan):
             raise ArcaError(f"job {self.id} ran plan {record['plan_hash']}, not this plan ({plan_hash(self.plan)})")
         outputs = _call(self.connection._client.fetch_result, self.id)

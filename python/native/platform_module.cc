@@ -176,6 +176,14 @@ std::string PlanHash(const std::string& plan_json) {
   return ValueOrRaise(plan::PlanHashOfText(plan_json));
 }
 
+// The line of a failed or cancelled job's record (cli::JobOutcome); empty for any other.
+std::string JobOutcomeLine(const std::string& record_json) {
+  const json record = json::parse(record_json, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object())
+    throw PlatformFailure(InvalidArgumentError("a job record is a JSON object"));
+  return cli::JobOutcome(record).message();
+}
+
 }  // namespace
 
 void AddPlatformBindings(py::module_& module) {
@@ -193,6 +201,9 @@ void AddPlatformBindings(py::module_& module) {
   module.def("plan_hash", &PlanHash, py::arg("plan_json"),
              "The plan's hash (docs/PLANS.md): SHA-256 of its canonical normal form, as the "
              "coordinator computes it.");
+  module.def("job_outcome", &JobOutcomeLine, py::arg("record_json"),
+             "The line of a failed or cancelled job's record, as the CLI prints it: \"job 7 "
+             "failed: ...\", \"job 7 was cancelled[: ...]\"; empty for any other status.");
   py::class_<Coordinator>(module, "Coordinator",
                           "A signed, certificate-pinned client of one coordinator, as one party.")
       .def(py::init<const std::string&, const std::string&, const std::string&, const std::string&,

@@ -5,6 +5,7 @@ against a whole platform."""
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -91,6 +92,8 @@ def native(monkeypatch, tmp_path):
     module.PlatformError = PlatformError
     module.Coordinator = FakeCoordinator
     module.plan_hash = lambda text: HASH
+    # The real line is cli::JobOutcome's (job_watch_test.cc); this one shows where it came from.
+    module.job_outcome = lambda record_json: "outcome of " + json.loads(record_json)["status"]
     monkeypatch.setitem(sys.modules, "arca._native", module)
     monkeypatch.setattr(arca, "_native", module, raising=False)
     for name in ("me.key", "coordinator.crt", "result.key"):
@@ -209,21 +212,30 @@ def test_wait_and_result_check_their_arguments_and_the_job(conn):
     assert job.cancel()["status"] == "cancelled"
 
 
-def test_result_of_a_failed_or_cancelled_job_raises_its_line_from_its_record(conn):
+def test_result_of_a_failed_or_cancelled_job_raises_the_native_line_of_its_record(conn):
     job = conn.job(7, plan())
     FakeCoordinator.last.job = dict(JOB, status="failed", error="node 'node-1': out of memory")
-    with pytest.raises(arca.JobFailedError, match="^job 7 failed: node 'node-1': out of memory$") as failed:
+    with pytest.raises(arca.JobFailedError, match="^outcome of failed$") as failed:
         job.result()
     assert failed.value.job == 7
     FakeCoordinator.last.job = dict(JOB, status="cancelled", error="")
-    with pytest.raises(arca.JobFailedError, match="^job 7 was cancelled$"):
-        job.result()
-    FakeCoordinator.last.job = dict(JOB, status="cancelled", error="dataset 'people' was withdrawn")
-    with pytest.raises(arca.JobFailedError, match="^job 7 was cancelled: dataset 'people' was withdrawn$"):
+    with pytest.raises(arca.JobFailedError, match="^outcome of cancelled$"):
         job.result()
     calls = [c[0] for c in FakeCoordinator.last.calls]
-    assert calls.count("get_job") == 3, "one poll per call"
+    assert calls.count("get_job") == 2, "one poll per call"
     assert "wait_job" not in calls and "fetch_result" not in calls
+
+
+def test_the_native_outcome_line_is_the_clis():
+    from arca.local import _native
+
+    def line(**record):
+        return _native().job_outcome(json.dumps(dict(id=7, **record)))
+
+    assert line(status="failed", error="node 'node-1': out of memory") == "job 7 failed: node 'node-1': out of memory"
+    assert line(status="cancelled", error="") == "job 7 was cancelled"
+    assert line(status="cancelled", error="dataset 'people' was withdrawn") == "job 7 was cancelled: dataset 'people' was withdrawn"
+    assert line(status="succeeded") == ""
 
 
 def test_a_plan_built_on_other_categories_is_refused_before_the_job(conn):

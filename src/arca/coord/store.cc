@@ -555,17 +555,17 @@ Status Store::ChargeJob(int64_t id, const JobSpec& spec, std::string_view actor)
                     charges.begin()->first));
   }
   for (const BudgetCharge& charge : spec.charges) {
+    const PrivacyLoss total = charge.Total();
     ARCA_ASSIGN_OR_RETURN(const std::string outputs,
                           DumpJson(OutputLossesJson(charge.outputs), "charged outputs"));
     ARCA_RETURN_IF_ERROR(db_.Run("INSERT INTO budget_charges (job_id, dataset_name, epsilon, "
                                  "delta, outputs, refunded) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-                                 id, charge.dataset, charge.Total().epsilon, charge.Total().delta,
-                                 outputs)
+                                 id, charge.dataset, total.epsilon, total.delta, outputs)
                              .status());
     ARCA_RETURN_IF_ERROR(Audit(actor, "budget.charge", DatasetSubject(charge.dataset),
                                spec.plan_hash,
                                {{"job", id},
-                                {"charge", LossJson(charge.Total())},
+                                {"charge", LossJson(total)},
                                 {"outputs", LossesByOutputJson(charge.outputs)}}));
   }
   return OkStatus();

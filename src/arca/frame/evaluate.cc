@@ -560,11 +560,7 @@ Status ForEachBatch(mpc::Protocol& p, const Table& table, const Expression& expr
     batch.rows = end - begin;
     for (const std::string& name : names) {
       ARCA_ASSIGN_OR_RETURN(const Column* column, table.Get(name));
-      Column rows{column->name, column->type, column->categories, {}, {}, column->has_nulls};
-      ARCA_ASSIGN_OR_RETURN(rows.values, p.SliceRows(column->values, begin, end));
-      if (column->has_nulls) {
-        ARCA_ASSIGN_OR_RETURN(rows.present, p.SliceRows(column->present, begin, end));
-      }
+      ARCA_ASSIGN_OR_RETURN(Column rows, ColumnRows(p, *column, begin, end));
       batch.columns.push_back(std::move(rows));
     }
     ARCA_RETURN_IF_ERROR(evaluate(batch));

@@ -26,8 +26,8 @@
 // difference fits in 63 bits. A null operand (a left join's unmatched row) makes arithmetic
 // null and comparisons false; division by zero is null. Nothing is opened.
 // A table of more than kEvaluationBatchRows rows is evaluated in batches of that many rows,
-// each repeating the rounds above, so that intermediates stay bounded whatever the rows (a
-// comparison batch holds about 150 bytes per element and comparison under rep3).
+// each repeating the rounds above, so that intermediates stay bounded whatever the rows (one
+// batch of TPC-H Q6's five comparisons over 6·10^6 rows took 3.9 to 4.8 GB per rep3 party).
 #ifndef ARCA_FRAME_EVALUATE_H_
 #define ARCA_FRAME_EVALUATE_H_
 

@@ -31,12 +31,6 @@ Result<Shared> Stack(mpc::Protocol& p, const std::vector<Shared>& rows) {
   return p.ConcatRows(as_rows);
 }
 
-// Rank-1 tensors of one length as the columns of [length, columns.size()].
-Result<Shared> Columns(mpc::Protocol& p, const std::vector<Shared>& columns) {
-  ARCA_ASSIGN_OR_RETURN(Shared rows, Stack(p, columns));
-  return p.Transpose(rows);
-}
-
 using mpc::ColumnMax;
 
 // H·x over the batch's rows ([B, k] -> [G, k]); all rows of the single group without H.
@@ -95,55 +89,48 @@ struct FirstPassRows {
 };
 
 Result<FirstPassRows> FirstPassInputs(mpc::Protocol& p, const std::vector<ColumnRequest>& requests,
-                                      int64_t begin, int64_t end) {
+                                      const Layout& layout, int64_t begin, int64_t end) {
   const Shape rows{end - begin};
-  // Each column's slice, and x·present for every column with nulls in one product.
-  std::vector<Shared> values, present, null_values, null_present;
+  // Each column's rows, and x·present for every column with nulls in one product.
+  std::vector<Column> columns;
+  std::vector<Shared> null_values, null_present;
   for (const ColumnRequest& r : requests) {
-    ARCA_ASSIGN_OR_RETURN(Shared x, p.SliceRows(r.column->values, begin, end));
-    Shared known;
-    if (r.column->has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(known, p.SliceRows(r.column->present, begin, end));
-    }
+    ARCA_ASSIGN_OR_RETURN(Column c, ColumnRows(p, *r.column, begin, end));
     if (ReadsPresentValues(r)) {
-      null_values.push_back(x);
-      null_present.push_back(known);
+      null_values.push_back(c.values);
+      null_present.push_back(c.present);
     }
-    values.push_back(std::move(x));
-    present.push_back(std::move(known));
+    columns.push_back(std::move(c));
   }
   if (!null_values.empty()) {
-    ARCA_ASSIGN_OR_RETURN(Shared x, Stack(p, null_values));
-    ARCA_ASSIGN_OR_RETURN(Shared known, Stack(p, null_present));
-    ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(x, known));
-    int64_t next = 0;
+    ARCA_ASSIGN_OR_RETURN(std::vector<Shared> products, MulEach(p, null_values, null_present));
+    size_t next = 0;
     for (size_t i = 0; i < requests.size(); ++i) {
-      if (!ReadsPresentValues(requests[i])) continue;
-      ARCA_ASSIGN_OR_RETURN(values[i], RowOf(p, products, next++));
+      if (ReadsPresentValues(requests[i])) columns[i].values = std::move(products[next++]);
     }
   }
 
-  std::vector<Shared> sums = {p.Public(RingTensor::Filled(rows, 1))}, counts, highs, lows;
+  // Each matrix column where the layout puts it.
+  const auto e = static_cast<size_t>(layout.extreme_columns);
+  std::vector<Shared> sums(static_cast<size_t>(layout.sum_columns)), extremes(2 * e);
+  sums[0] = p.Public(RingTensor::Filled(rows, 1));
   for (size_t i = 0; i < requests.size(); ++i) {
-    const ColumnRequest& r = requests[i];
-    if (r.sum || r.mean || r.variance) sums.push_back(values[i]);
-    if (r.column->has_nulls) counts.push_back(present[i]);
-    if (!r.extremes) continue;
+    const Column& c = columns[i];
+    if (layout.sum_at[i] >= 0) sums[static_cast<size_t>(layout.sum_at[i])] = c.values;
+    if (layout.count_at[i] >= 0) sums[static_cast<size_t>(layout.count_at[i])] = c.present;
+    if (layout.extreme_at[i] < 0) continue;
     Shared beyond = p.Public(RingTensor::Filled(rows, kBeyond));  // B·present
-    if (r.column->has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(beyond, p.MulPublic(present[i], RingTensor::Scalar(kBeyond)));
+    if (c.has_nulls) {
+      ARCA_ASSIGN_OR_RETURN(beyond, p.MulPublic(c.present, RingTensor::Scalar(kBeyond)));
     }
-    ARCA_ASSIGN_OR_RETURN(Shared high, p.Add(values[i], beyond));
-    ARCA_ASSIGN_OR_RETURN(Shared low, p.Sub(beyond, values[i]));
-    highs.push_back(std::move(high));
-    lows.push_back(std::move(low));
+    const auto at = static_cast<size_t>(layout.extreme_at[i]);
+    ARCA_ASSIGN_OR_RETURN(extremes[at], p.Add(c.values, beyond));
+    ARCA_ASSIGN_OR_RETURN(extremes[e + at], p.Sub(beyond, c.values));
   }
-  sums.insert(sums.end(), counts.begin(), counts.end());
   FirstPassRows out;
-  ARCA_ASSIGN_OR_RETURN(out.sums, Columns(p, sums));
-  if (!highs.empty()) {
-    highs.insert(highs.end(), lows.begin(), lows.end());
-    ARCA_ASSIGN_OR_RETURN(out.extremes, Columns(p, highs));
+  ARCA_ASSIGN_OR_RETURN(out.sums, StackColumns(p, sums));
+  if (!extremes.empty()) {
+    ARCA_ASSIGN_OR_RETURN(out.extremes, StackColumns(p, extremes));
   }
   return out;
 }
@@ -157,24 +144,21 @@ struct SecondPassRows {
 Result<SecondPassRows> SecondPassInputs(mpc::Protocol& p,
                                         const std::vector<ColumnRequest>& requests,
                                         const Layout& layout, int64_t begin, int64_t end) {
-  std::vector<Shared> x, present;
-  for (const ColumnRequest& r : requests) {
-    if (!r.variance) continue;
-    ARCA_ASSIGN_OR_RETURN(Shared values, p.SliceRows(r.column->values, begin, end));
-    x.push_back(std::move(values));
+  const auto v = static_cast<size_t>(layout.variance_columns);
+  std::vector<Shared> x(v), present(layout.variance_nulls ? v : 0);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (layout.variance_at[i] < 0) continue;
+    const auto at = static_cast<size_t>(layout.variance_at[i]);
+    ARCA_ASSIGN_OR_RETURN(Column c, ColumnRows(p, *requests[i].column, begin, end));
+    x[at] = std::move(c.values);
     if (!layout.variance_nulls) continue;
-    Shared known;
-    if (r.column->has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(known, p.SliceRows(r.column->present, begin, end));
-    } else {
-      known = p.Public(RingTensor::Filled(Shape{end - begin}, 1));
-    }
-    present.push_back(std::move(known));
+    present[at] =
+        c.has_nulls ? std::move(c.present) : p.Public(RingTensor::Filled(Shape{end - begin}, 1));
   }
   SecondPassRows out;
-  ARCA_ASSIGN_OR_RETURN(out.x, Columns(p, x));
+  ARCA_ASSIGN_OR_RETURN(out.x, StackColumns(p, x));
   if (layout.variance_nulls) {
-    ARCA_ASSIGN_OR_RETURN(out.present, Columns(p, present));
+    ARCA_ASSIGN_OR_RETURN(out.present, StackColumns(p, present));
   }
   return out;
 }
@@ -231,7 +215,7 @@ Result<FirstPass> RunFirstPass(mpc::Protocol& p, int64_t n, const Grouping& grou
   for (int64_t begin = 0; begin < n; begin += grouping.batch_rows) {
     const int64_t end = std::min(n, begin + grouping.batch_rows);
     ARCA_ASSIGN_OR_RETURN(std::optional<Shared> h, grouping.membership(begin, end));
-    ARCA_ASSIGN_OR_RETURN(FirstPassRows rows, FirstPassInputs(p, requests, begin, end));
+    ARCA_ASSIGN_OR_RETURN(FirstPassRows rows, FirstPassInputs(p, requests, layout, begin, end));
     ARCA_ASSIGN_OR_RETURN(Shared part, GroupSums(p, h, rows.sums));
     ARCA_ASSIGN_OR_RETURN(sums, Accumulate(p, sums, std::move(part)));
     if (rows.extremes) {
@@ -393,7 +377,7 @@ Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
     counts.push_back(std::move(clamped));
   }
   if (means.empty()) return OkStatus();
-  ARCA_ASSIGN_OR_RETURN(Shared mean_columns, Columns(p, means));  // [G, v]
+  ARCA_ASSIGN_OR_RETURN(Shared mean_columns, StackColumns(p, means));  // [G, v]
   ARCA_ASSIGN_OR_RETURN(Shared squares,
                         SquaredDeviations(fp, n, grouping, requests, in, kept_h, mean_columns));
   ARCA_ASSIGN_OR_RETURN(Shared square_rows, p.Transpose(squares));

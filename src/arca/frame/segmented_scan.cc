@@ -105,12 +105,11 @@ Result<Shared> SegmentedScan(mpc::Protocol& p, const Shared& starts, const Share
       ARCA_ASSIGN_OR_RETURN(f, p.ConcatRows({p.Public(RingTensor::Zeros(Shape{1})), f}));
     }
     ARCA_ASSIGN_OR_RETURN(Shared scanned, ScanRows(p, f, x, op));
-    const int64_t rows = scanned.shape().dim(0);
     if (carry) {
-      ARCA_ASSIGN_OR_RETURN(scanned, p.SliceRows(scanned, 1, rows));
+      ARCA_ASSIGN_OR_RETURN(scanned, p.SliceRows(scanned, 1, scanned.shape().dim(0)));
     }
-    ARCA_ASSIGN_OR_RETURN(carry,
-                          p.SliceRows(scanned, scanned.shape().dim(0) - 1, scanned.shape().dim(0)));
+    const int64_t rows = scanned.shape().dim(0);
+    ARCA_ASSIGN_OR_RETURN(carry, p.SliceRows(scanned, rows - 1, rows));
     parts.push_back(std::move(scanned));
     begin = end;
   }

@@ -177,10 +177,7 @@ Result<Table> Head(fxp::FixedPoint& fp, const Table& table, int64_t k) {
   const int64_t rows = std::min(k, table.rows);
   if (rows == table.rows) return out;
   for (Column& column : out.columns) {
-    ARCA_ASSIGN_OR_RETURN(column.values, p.SliceRows(column.values, 0, rows));
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(column.present, p.SliceRows(column.present, 0, rows));
-    }
+    ARCA_ASSIGN_OR_RETURN(column, ColumnRows(p, column, 0, rows));
   }
   ARCA_ASSIGN_OR_RETURN(out.valid, p.SliceRows(out.valid, 0, rows));
   out.rows = rows;

@@ -118,6 +118,15 @@ Result<std::vector<mpc::Shared>> MulEach(mpc::Protocol& p, const std::vector<mpc
   return out;
 }
 
+Result<Column> ColumnRows(mpc::Protocol& p, const Column& column, int64_t begin, int64_t end) {
+  Column rows{column.name, column.type, column.categories, {}, {}, column.has_nulls};
+  ARCA_ASSIGN_OR_RETURN(rows.values, p.SliceRows(column.values, begin, end));
+  if (column.has_nulls) {
+    ARCA_ASSIGN_OR_RETURN(rows.present, p.SliceRows(column.present, begin, end));
+  }
+  return rows;
+}
+
 Result<mpc::Shared> Narrow(mpc::Protocol& p, const Table& table, const mpc::Shared& rows) {
   if (table.all_valid) return rows;
   return p.Mul(table.valid, rows);

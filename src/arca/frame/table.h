@@ -69,6 +69,9 @@ struct Table {
 // A table of `columns` whose rows are all valid.
 Table AllValid(mpc::Protocol& p, int64_t rows, std::vector<Column> columns);
 
+// Rows [begin, end) of `column`: its values and, with nulls, its mask. Local.
+Result<Column> ColumnRows(mpc::Protocol& p, const Column& column, int64_t begin, int64_t end);
+
 // x, of any shape, as one row [1, x.numel()]: how columns are stacked into one matrix so that
 // one protocol call serves them all. Local.
 Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x);

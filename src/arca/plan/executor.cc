@@ -208,20 +208,27 @@ class Runner {
     return InternalError("unknown op");
   }
 
-  Result<const Table*> TableInput(const Node& node, size_t k) {
-    const Table* table = std::get_if<Table>(&values_[index_.at(node.inputs.at(k))]);
+  // Node j's value as a table (the validator refuses a non-table input before any step).
+  Result<Table*> TableAt(size_t j) {
+    Table* table = std::get_if<Table>(&values_[j]);
     if (table == nullptr) return InternalError("an input that is not a table was not refused");
     return table;
   }
 
-  // Input k of `node` for a step that changes it: moved out when this is its last read (its
+  Result<const Table*> TableInput(const Node& node, size_t k) {
+    ARCA_ASSIGN_OR_RETURN(const Table* table, TableAt(index_.at(node.inputs.at(k))));
+    return table;
+  }
+
+  // Node j's table for a step that changes it: moved out when this is its last read (its
   // columns are not copied), copied otherwise.
-  Result<Table> TakeTable(const Node& node, size_t k) {
-    const size_t j = index_.at(node.inputs.at(k));
-    Table* table = std::get_if<Table>(&values_[j]);
-    if (table == nullptr) return InternalError("an input that is not a table was not refused");
+  Result<Table> TakeTable(size_t j) {
+    ARCA_ASSIGN_OR_RETURN(Table * table, TableAt(j));
     if (reads_left_[j] == 1) return std::move(*table);
     return *table;
+  }
+  Result<Table> TakeTable(const Node& node, size_t k) {
+    return TakeTable(index_.at(node.inputs.at(k)));
   }
 
   // One read of node j's value is done; after its last, the value is dropped (memory stays
@@ -248,17 +255,15 @@ class Runner {
 
   Result<NodeValue> Select(size_t i, const SelectArgs& args) {
     ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(plan_.nodes[i], 0));
-    std::vector<frame::Column> columns = std::move(input.columns);
-    input.columns.clear();
+    std::vector<frame::Column> selected;
     for (size_t k = 0; k < args.columns.size(); ++k) {
-      const auto named = [&](const frame::Column& c) { return c.name == args.columns[k]; };
-      const auto column = std::find_if(columns.begin(), columns.end(), named);
-      if (column == columns.end()) {
-        return Where{"", ""}.Error(fmt::format("columns[{}]", k),
-                                   "the input has no column '" + args.columns[k] + "'");
-      }
-      input.columns.push_back(std::move(*column));  // names are distinct (plan_parse.cc)
+      ARCA_ASSIGN_OR_RETURN(const frame::Column* column,
+                            ColumnOf(input, args.columns[k], fmt::format("columns[{}]", k)));
+      // Names are distinct (plan_parse.cc), so each column is moved out once.
+      selected.push_back(
+          std::move(input.columns[static_cast<size_t>(column - input.columns.data())]));
     }
+    input.columns = std::move(selected);
     return NodeValue(std::move(input));
   }
 
@@ -526,7 +531,7 @@ class Runner {
     out.frac_bits = fp_.frac_bits();
     out.recipients = output.recipients;
     const size_t node = index_.at(output.node);
-    NodeValue& value = values_[node];
+    const NodeValue& value = values_[node];
     if (const auto* stats = std::get_if<StatisticsValue>(&value)) {
       out.labels = stats->labels;
       out.values = stats->values;
@@ -534,9 +539,8 @@ class Runner {
       out.labels = model->features;
       if (model->intercept) out.labels.emplace_back("intercept");
       out.values = model->weights;
-    } else if (auto* table = std::get_if<Table>(&value);
-               table != nullptr && plan_.nodes[node].op != Op::kInfer) {
-      Table summary = reads_left_[node] == 1 ? std::move(*table) : *table;
+    } else if (std::holds_alternative<Table>(value) && plan_.nodes[node].op != Op::kInfer) {
+      ARCA_ASSIGN_OR_RETURN(Table summary, TakeTable(node));
       if (output.noise) {
         Result<Table> noisy = NoisyTable(*output.noise, node, summary);
         if (!noisy.ok()) return noisy.status().WithContext(context);
@@ -556,7 +560,7 @@ class Runner {
       if (!flat.ok()) return flat.status().WithContext(context);
       out.values = std::move(flat->values);
       out.table = std::move(flat->layout);
-    } else if (table != nullptr) {
+    } else if (const auto* table = std::get_if<Table>(&value)) {
       // Predictions: rows that a filter removed are released as 0, not as their prediction.
       const frame::Column& prediction = *table->Find("prediction");
       out.values = prediction.values;
