@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <vector>
 
 #include "arca/base/env.h"
 
@@ -20,8 +21,12 @@ namespace {
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kLarge = 2 * kHugePage;
 
-// Freed large blocks, by capacity, for reuse. A block serves a request of at least 4/5 of
-// its capacity, so that the cache neither wastes much nor keeps blocks it can never reuse.
+// Freed large blocks, for reuse. A block serves a request of at least 4/5 of its capacity, so
+// that little is wasted. A request the cache cannot serve (a miss) frees the oldest cached
+// blocks, at least as many bytes as it asks for: blocks that nothing reused while fresh memory
+// was needed (a sort's passes ask for ever smaller arrays) are given back, and live plus cached
+// bytes never exceed the largest live bytes so far. The cache thus saves the kernel's zeroing
+// of fresh pages without raising the process's peak memory.
 class LargeBlockCache {
  public:
   static LargeBlockCache& Get() {
@@ -32,16 +37,26 @@ class LargeBlockCache {
     return *cache;
   }
 
-  // A cached block of capacity in [need, need·5/4], or null.
+  // A cached block of capacity in [need, need·5/4], or null after freeing the oldest blocks
+  // (at least `need` bytes of them, or all).
   void* Take(size_t need, size_t* capacity) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = blocks_.lower_bound(need);
-    if (it == blocks_.end() || it->first > need / 4 * 5) return nullptr;
-    *capacity = it->first;
-    void* p = it->second;
-    blocks_.erase(it);
-    bytes_ -= *capacity;
-    return p;
+    std::vector<void*> evicted;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = by_size_.lower_bound(need);
+      if (it != by_size_.end() && it->first <= need / 4 * 5) {
+        *capacity = it->first;
+        void* p = Remove(it->second);
+        by_size_.erase(it);
+        return p;
+      }
+      for (size_t freed = 0; freed < need && !by_age_.empty();) {
+        freed += by_age_.begin()->second.capacity;
+        evicted.push_back(RemoveOldest());
+      }
+    }
+    for (void* p : evicted) std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): aligned_alloc
+    return nullptr;
   }
 
   // Keeps the block if there is room; frees it otherwise.
@@ -49,7 +64,9 @@ class LargeBlockCache {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (bytes_ + capacity <= limit_) {
-        blocks_.emplace(capacity, p);
+        const uint64_t age = next_age_++;
+        by_age_.emplace(age, Block{capacity, p});
+        by_size_.emplace(capacity, age);
         bytes_ += capacity;
         return;
       }
@@ -57,12 +74,45 @@ class LargeBlockCache {
     std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): pairs with aligned_alloc below
   }
 
+  size_t bytes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return bytes_;
+  }
+
  private:
+  struct Block {
+    size_t capacity;
+    void* p;
+  };
+
   explicit LargeBlockCache(size_t limit) : limit_(limit) {}
+
+  // Removes the block given at `age` from by_age_ (the caller erases its by_size_ entry).
+  void* Remove(uint64_t age) {
+    const auto it = by_age_.find(age);
+    void* p = it->second.p;
+    bytes_ -= it->second.capacity;
+    by_age_.erase(it);
+    return p;
+  }
+
+  void* RemoveOldest() {
+    const auto oldest = by_age_.begin();
+    const auto [first, last] = by_size_.equal_range(oldest->second.capacity);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == oldest->first) {
+        by_size_.erase(it);
+        break;
+      }
+    }
+    return Remove(oldest->first);
+  }
 
   const size_t limit_;
   std::mutex mu_;
-  std::multimap<size_t, void*> blocks_;
+  std::map<uint64_t, Block> by_age_;         // the order blocks were given in
+  std::multimap<size_t, uint64_t> by_size_;  // capacity -> age
+  uint64_t next_age_ = 0;
   size_t bytes_ = 0;
 };
 
@@ -89,6 +139,8 @@ Buffer::Buffer(size_t size) : size_(size) {
   }
   data_ = std::unique_ptr<uint8_t[], Release>(static_cast<uint8_t*>(p), Release{capacity});
 }
+
+size_t BufferCacheBytes() { return LargeBlockCache::Get().bytes(); }
 
 Buffer Buffer::CopyOf(std::span<const uint8_t> bytes) {
   Buffer out(bytes.size());

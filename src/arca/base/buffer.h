@@ -5,8 +5,10 @@
 // storage, which is how a tensor becomes a message (and a message a tensor) without a copy.
 //
 // Large buffers (4 MB and more) use huge pages and, once freed, are kept in a bounded cache
-// for the next buffer of the same size: fresh memory from the kernel is zeroed page by page,
-// which dominated large operations before. $ARCA_BUFFER_CACHE_MB bounds the cache (2048).
+// for the next buffer of about the same size: fresh memory from the kernel is zeroed page by
+// page, which dominated large operations before. A buffer the cache cannot serve frees its
+// oldest blocks first, so the cache never raises the process's peak memory above what the
+// live buffers needed. $ARCA_BUFFER_CACHE_MB bounds the cache (2048; 0 turns it off).
 #ifndef ARCA_BASE_BUFFER_H_
 #define ARCA_BASE_BUFFER_H_
 
@@ -61,6 +63,9 @@ class Buffer {
   std::unique_ptr<uint8_t[], Release> data_;
   size_t size_ = 0;
 };
+
+// Bytes of freed large buffers the cache holds for reuse.
+size_t BufferCacheBytes();
 
 }  // namespace arca
 

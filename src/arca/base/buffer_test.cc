@@ -53,5 +53,23 @@ TEST(BufferTest, FreedLargeBuffersAreReused) {
   EXPECT_NE(other.data(), first);
 }
 
+// A buffer the cache cannot serve frees the oldest cached blocks first, at least as many bytes
+// as it asks for, so that blocks nothing reuses do not stay on top of live memory.
+TEST(BufferTest, AMissFreesTheOldestCachedBlocks) {
+  const size_t mb = size_t{1} << 20;
+  // Larger than any cached block, so a miss: it frees what earlier tests left in the cache.
+  const Buffer drain(BufferCacheBytes() + 4 * mb);
+  ASSERT_EQ(BufferCacheBytes(), 0u);
+  { Buffer a(8 * mb), b(8 * mb), c(8 * mb); }
+  ASSERT_EQ(BufferCacheBytes(), 24 * mb);
+  {
+    Buffer larger(16 * mb);  // no cached block fits: frees the two oldest
+    EXPECT_EQ(BufferCacheBytes(), 8 * mb);
+    Buffer same(8 * mb);  // the third serves it
+    EXPECT_EQ(BufferCacheBytes(), 0u);
+  }
+  EXPECT_EQ(BufferCacheBytes(), 24 * mb);
+}
+
 }  // namespace
 }  // namespace arca
