@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <iterator>
 #include <utility>
 #include <variant>
 
@@ -24,6 +26,7 @@
 #include "arca/plan/execution_stats.h"
 #include "arca/plan/execution_table.h"
 #include "arca/plan/fields.h"
+#include "arca/plan/read_columns.h"
 #include "arca/plan/table_noise.h"
 
 namespace arca::plan {
@@ -129,7 +132,8 @@ class Runner {
         inputs_(inputs),
         progress_(plan.plan, progress),
         values_(plan.plan.nodes.size()),
-        reads_left_(plan.plan.nodes.size(), 0) {
+        reads_left_(plan.plan.nodes.size(), 0),
+        read_columns_(ReadColumns(plan)) {
     for (size_t i = 0; i < plan_.nodes.size(); ++i) index_.emplace(plan_.nodes[i].id, i);
     for (const Node& node : plan_.nodes) {
       for (const std::string& input : node.inputs) ++reads_left_[index_.at(input)];
@@ -153,6 +157,7 @@ class Runner {
       Result<NodeValue> value = RunNode(i);
       if (!value.ok()) return value.status().WithContext(node.Describe());
       values_[i] = *std::move(value);
+      DropUnreadColumns(i);
       for (const std::string& input : node.inputs) DoneReading(index_.at(input));
       progress_.Advance(1);
     }
@@ -189,14 +194,8 @@ class Runner {
         ARCA_ASSIGN_OR_RETURN(const Table* right, TableInput(node, 1));
         return AsNodeValue(frame::Join(p_, *left, *right, std::get<JoinArgs>(node.args).Spec()));
       }
-      case Op::kUnion: {
-        std::vector<const Table*> tables;
-        for (size_t k = 0; k < node.inputs.size(); ++k) {
-          ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, k));
-          tables.push_back(table);
-        }
-        return AsNodeValue(frame::Union(p_, tables));
-      }
+      case Op::kUnion:
+        return Union(i);
       case Op::kStats:
         return Stats(i, std::get<StatsArgs>(node.args));
       case Op::kTrainLogistic:
@@ -231,6 +230,16 @@ class Runner {
     return TakeTable(index_.at(node.inputs.at(k)));
   }
 
+  // Node i's table without the columns no later node or output reads (read_columns.h), so
+  // that the steps after it neither carry nor shuffle them.
+  void DropUnreadColumns(size_t i) {
+    Table* table = std::get_if<Table>(&values_[i]);
+    const ColumnSet& read = read_columns_[i];
+    if (table == nullptr || !read) return;
+    std::erase_if(table->columns,
+                  [&](const frame::Column& column) { return !read->contains(column.name); });
+  }
+
   // One read of node j's value is done; after its last, the value is dropped (memory stays
   // bounded by what later steps still need, not by the whole plan).
   void DoneReading(size_t j) {
@@ -251,6 +260,35 @@ class Runner {
   static Result<T> AtField(const std::string& field, Result<T> result) {
     if (result.ok()) return result;
     return Where{"", ""}.Error(field, result.status().message());
+  }
+
+  // The union of the node's inputs. An input that another node also reads may keep columns
+  // this union's readers do not (DropUnreadColumns); the union takes only the columns read of
+  // it, the same of every input, copying them from such an input.
+  Result<NodeValue> Union(size_t i) {
+    const Node& node = plan_.nodes[i];
+    const ColumnSet& read = read_columns_[i];
+    std::vector<Table> narrowed;
+    narrowed.reserve(node.inputs.size());
+    std::vector<const Table*> tables;
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, k));
+      const auto unread = [&](const frame::Column& c) { return !read->contains(c.name); };
+      if (read && std::any_of(table->columns.begin(), table->columns.end(), unread)) {
+        Table copy{.rows = table->rows,
+                   .columns = {},
+                   .valid = table->valid,
+                   .all_valid = table->all_valid,
+                   .valid_first = table->valid_first,
+                   .notices = table->notices};
+        std::copy_if(table->columns.begin(), table->columns.end(), std::back_inserter(copy.columns),
+                     std::not_fn(unread));
+        narrowed.push_back(std::move(copy));
+        table = &narrowed.back();
+      }
+      tables.push_back(table);
+    }
+    return AsNodeValue(frame::Union(p_, tables));
   }
 
   Result<NodeValue> Select(size_t i, const SelectArgs& args) {
@@ -643,6 +681,8 @@ class Runner {
   std::vector<NodeValue> values_;
   // How many reads of each node's value are still to come (by nodes and outputs).
   std::vector<int> reads_left_;
+  // The columns of each node's table that later nodes and outputs read (nullopt: all).
+  std::vector<ColumnSet> read_columns_;
   // Group-bys computed without suppression because they are released with noise: the minimum
   // group size their noisy counts are held to, by node index.
   std::map<size_t, int64_t> noisy_min_count_;

@@ -248,6 +248,40 @@ TEST_P(ExecutorTest, AUnionMatchesCategoriesByNameNotIndex) {
   EXPECT_EQ(run.outputs.at("west").values, std::vector<double>{2});
 }
 
+// Each node keeps only the columns later nodes read (read_columns.h): here `a` keeps its age
+// for `ages` while `b` drops it, and the union still takes the same columns of both.
+TEST_P(ExecutorTest, AUnionTakesTheColumnsItsReadersReadOfEveryInput) {
+  constexpr std::string_view kPlan = R"({
+    "version": 1, "name": "Sites",
+    "inputs": {"a": {"columns": ["age", "site"]}, "b": {"columns": ["age", "site"]}},
+    "nodes": [
+      {"id": "a", "op": "column", "dataset": "a", "columns": ["age", "site"]},
+      {"id": "b", "op": "column", "dataset": "b", "columns": ["age", "site"]},
+      {"id": "all", "op": "union", "inputs": ["a", "b"]},
+      {"id": "north", "op": "stats", "inputs": ["all"], "column": "site", "statistics": ["count"],
+       "where": {"column": "site", "cmp": "==", "value": "north"}},
+      {"id": "ages", "op": "stats", "inputs": ["a"], "column": "age", "statistics": ["sum"]}
+    ],
+    "outputs": [{"name": "north", "node": "north", "recipients": ["lab"]},
+                {"name": "ages", "node": "ages", "recipients": ["lab"]}],
+    "levels": ["rep3"]
+  })";
+  Result<ValidatedPlan> plan = LoadPlan(kPlan);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const Datasets data = {{"a",
+                          {18,
+                           {{"site", {ColumnType::kCategorical, {0, 1, 0}, {"north", "south"}}},
+                            {"age", {ColumnType::kInteger, {30, 40, 50}, {}}}}}},
+                         {"b",
+                          {18,
+                           {{"site", {ColumnType::kCategorical, {1, 0}, {"south", "north"}}},
+                            {"age", {ColumnType::kInteger, {60, 70}, {}}}}}}};
+  const PlanRun run = RunPlan(GetParam(), *plan, data);
+  for (const Status& s : run.statuses) ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(run.outputs.at("north").values, std::vector<double>{3});
+  EXPECT_EQ(run.outputs.at("ages").values, std::vector<double>{120});
+}
+
 TEST_P(ExecutorTest, AnUnknownCategoryIsAnErrorNamingTheColumnAndValue) {
   std::string text(kClinicPlan);
   text.replace(text.find("\"south\""), 7, "\"nowhere\"");
