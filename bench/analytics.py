@@ -184,7 +184,7 @@ def describe_workload(size: float, plan: arca.Plan) -> Workload:
     rng = np.random.default_rng(3)
     data = pd.DataFrame({c: np.round(rng.normal(10 * i, 1 + i, n), 2) for i, c in enumerate(DESCRIBED)})
     reference, pandas_s = timed(lambda: data.describe(), repeat=3)
-    # count exact; mean and std as frame's division and square root state (2^-16 relative);
+    # count exact; mean and std as frame's division and square root state (2^-15 relative);
     # min, max and the percentiles are input values or interpolations between two of them.
     tolerance = Tolerance(atol=1e-4, rtol=1e-4)
     return Workload(plan, {"t": data}, f"{n:,}", pandas_s, None,
@@ -335,7 +335,7 @@ def q1_workload(sf: float, plan: arca.Plan) -> Workload:
     data = tpch(sf)
     (columns, rows), sqlite_s, pandas_s = data.reference("q1")
     # Sums exact on the encodings (prices and discounts off by at most 2^-19 each, products
-    # truncated once each); means as frame's division, 2^-16 relative.
+    # truncated once each); means as frame's division, 2^-15 relative.
     tolerance = Tolerance(atol=1e-2, rtol=1e-4)
     return Workload(plan, {"lineitem": data.tables["lineitem"]}, f"SF {sf:g} ({len(data.tables['lineitem']):,} lines)",
                     pandas_s, sqlite_s, lambda out: sqlite_differences(out["result"], columns, rows, tolerance),

@@ -4,7 +4,7 @@
 // Every aggregate of aggregate.h but nunique is GroupByDomain with no keys: one group of the
 // valid rows, whose membership is the validity itself (no equality), so its cost is
 // group_statistics.h's with one group: sums are local when every row is valid, one MatMul
-// otherwise; min/max a tournament of ceil(log2 n) levels; mean and var a DivideByCounts. nunique
+// otherwise; min/max a tournament of ceil(log2 n) levels; mean and var a DivideByCount. nunique
 // of a column is CountDistinct (distinct.h) over the rows where it is valid and present: one
 // oblivious sort of the column per nunique aggregate.
 //

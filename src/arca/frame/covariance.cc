@@ -3,6 +3,7 @@
 #include <set>
 #include <utility>
 
+#include "arca/frame/divide_by_count.h"
 #include "arca/frame/statistic_arithmetic.h"
 #include "arca/frame/statistics.h"
 #include "arca/mpc/ops.h"
@@ -111,12 +112,11 @@ Result<CovarianceMatrix> ComputeCovariance(fxp::FixedPoint& fp, const Table& tab
   }
   ARCA_ASSIGN_OR_RETURN(Shared below_one, p.SliceRows(below, 0, 1));
   ARCA_ASSIGN_OR_RETURN(Shared below_two, p.SliceRows(below, 1, 2));
-  const int64_t max_count = std::max<int64_t>(1, n);
+  const int count_bits = CountBits(n);
   // Means: sum / max(m, 1).
-  ARCA_ASSIGN_OR_RETURN(Shared clamped, p.Add(m, below_one));
-  ARCA_ASSIGN_OR_RETURN(Shared divisors, Repeat(p, clamped, k));
+  ARCA_ASSIGN_OR_RETURN(Shared divisors, Repeat(p, m, k));
   ARCA_ASSIGN_OR_RETURN(sums, p.Reshape(std::move(sums), Shape{k}));
-  ARCA_ASSIGN_OR_RETURN(Shared means, DivideByCounts(fp, sums, divisors, max_count));
+  ARCA_ASSIGN_OR_RETURN(Shared means, DivideByCount(fp, sums, divisors, count_bits));
   ARCA_ASSIGN_OR_RETURN(Shared mean_row, p.Reshape(means, Shape{1, k}));
   ARCA_ASSIGN_OR_RETURN(Shared row_means,
                         p.MatMulPublic(RingTensor::Filled(Shape{n, 1}, 1), mean_row));
@@ -130,12 +130,12 @@ Result<CovarianceMatrix> ComputeCovariance(fxp::FixedPoint& fp, const Table& tab
   }
   ARCA_ASSIGN_OR_RETURN(Shared squares, GramWide(fp, centred));
   ARCA_ASSIGN_OR_RETURN(squares, p.Reshape(std::move(squares), Shape{k * k}));
-  // Divided by max(m - 1, 1); present where m >= 2.
-  ARCA_ASSIGN_OR_RETURN(Shared adjusted, p.Add(clamped, below_two));
+  // Divided by max(m - 1, 0), which the division takes as max(m - 1, 1); present where m >= 2.
+  ARCA_ASSIGN_OR_RETURN(Shared adjusted, p.Add(m, below_one));
   ARCA_ASSIGN_OR_RETURN(adjusted, p.AddPublic(adjusted, RingTensor::Scalar(uint64_t{0} - 1)));
   ARCA_ASSIGN_OR_RETURN(Shared cov_divisors, Repeat(p, adjusted, k * k));
   CovarianceMatrix out;
-  ARCA_ASSIGN_OR_RETURN(out.cov, DivideByCounts(fp, squares, cov_divisors, max_count));
+  ARCA_ASSIGN_OR_RETURN(out.cov, DivideByCount(fp, squares, cov_divisors, count_bits));
   ARCA_ASSIGN_OR_RETURN(Shared enough, p.AddPublic(p.Neg(below_two), RingTensor::Scalar(1)));
   ARCA_ASSIGN_OR_RETURN(out.present, Repeat(p, enough, k));
   ARCA_ASSIGN_OR_RETURN(out.cov, p.Reshape(std::move(out.cov), Shape{k, k}));

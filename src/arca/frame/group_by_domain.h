@@ -32,9 +32,8 @@
 //   + 2·R_matmul + R_square + R_div (+ R_mul with nulls)   with var or std
 //   + R_root                                 with std
 //   + R_mul                                  with min_group_size > 1
-// (R_div = R_recip + R_mul + 3·R_trunc, or 2·R_trunc when 2·(f + ceil(log2 n)) <= 61;
-// R_square = R_mul + 2·R_trunc; R_root = R_trunc + R_lt + R_sqrt + R_mul: see
-// statistic_arithmetic.h).
+// (R_div = R_lt + 4·R_trunc + 2·R_mul + R_recip: divide_by_count.h; R_square = R_mul +
+// 2·R_trunc, R_root = R_trunc + R_lt + R_sqrt + R_mul: statistic_arithmetic.h).
 // Rows are processed in batches of B = max(1, budget / (G·(1 + 2·columns with min/max)))
 // rows; each further batch repeats the membership ((1 + I)·R_eq), the MatMul, the nulls'
 // R_mul and the tournament (+1 merge level), and with var the second pass's membership too. Memory:

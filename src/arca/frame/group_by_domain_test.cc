@@ -349,8 +349,7 @@ TEST_P(GroupByDomainTest, RoundsFollowTheDocumentedFormula) {
           const int64_t eq = Rounds(p, mpc::Op::kEqual, 4), lt = Rounds(p, mpc::Op::kLessThan, 4),
                         mul = Rounds(p, mpc::Op::kMul, 4), matmul = Rounds(p, mpc::Op::kMatMul, 4),
                         trunc = Rounds(p, mpc::Op::kTruncate, 4);
-          // K = ceil(log2 64) = 6: 2(f + K) = 48 <= 61, so a division truncates twice.
-          const int64_t div = recip + mul + 2 * trunc, square = mul + 2 * trunc;
+          const int64_t div = lt + 4 * trunc + 2 * mul + recip, square = mul + 2 * trunc;
           expected = 2 * eq + matmul + lt + mul + 6 * (lt + mul) + div +
                      (2 * matmul + square + div) + (trunc + lt + sqrt + mul);
           if (nulls) expected += mul /* x·present */ + mul /* deviations */ + mul /* zeroing */;

@@ -22,8 +22,8 @@
 // within 2^-15 relative + 4 ulp (divide_by_count.h); var within 2^-15 relative + (count + 6)
 // ulp (each squared deviation truncates by one ulp); std within 2^-15 relative + 2 ulp of
 // sqrt(var + 2^-f), i.e. + 2^-(f/2) (0.002 at f = 18) for a constant group.
-// Ranges: |x| < 2^(62 - f); |group sum| < 2^(62 - f); |mean| < 2^(44 - CountBits(n)) for the
-// division; |x - mean| < 2^((62 - 2f)/2) (8192 at f = 18) for var and std.
+// Ranges: |x| < 2^(62 - f); |group sum| < 2^(61 - f) for the division; |x - mean| < 2^((62 - 2f)/2)
+// (8192 at f = 18) for var and std.
 //
 // Cost: SortRows's; RunStarts's (one EqualPublic of s + 1 components, ceil(log2(s + 1))
 // products); sum scans (ceil(log2 n) product levels) for sums and, with var/std, for squared

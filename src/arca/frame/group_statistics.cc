@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "arca/frame/divide_by_count.h"
 #include "arca/frame/statistic_arithmetic.h"
 #include "arca/mpc/ops.h"
 
@@ -257,15 +258,13 @@ Status TakeFirstPass(mpc::Protocol& p, const Layout& in, const FirstPass& pass,
   return OkStatus();
 }
 
-// [count < 1] and [count < 2] of each column, for clamping the divisors.
-struct Below {
-  std::vector<Shared> one, two;
-};
+// [count < 1] of each column, for the variances' divisors.
+using BelowOne = std::vector<Shared>;
 
 // One batch of comparisons: the sizes against 1 and the minimum group size, the counts of
 // columns with nulls against 1 and 2.
-Result<Below> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g, int64_t min_group_size,
-                            GroupStatistics& out) {
+Result<BelowOne> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g,
+                               int64_t min_group_size, GroupStatistics& out) {
   std::vector<Shared> compared = {out.size};
   std::vector<int64_t> compared_at(out.columns.size(), 0);
   for (size_t i = 0; i < out.columns.size(); ++i) {
@@ -291,36 +290,34 @@ Result<Below> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g, int64
   ARCA_ASSIGN_OR_RETURN(Shared empty, below_of(1, 0));
   ARCA_ASSIGN_OR_RETURN(Shared suppressed, p.Sub(too_small, empty));
   ARCA_ASSIGN_OR_RETURN(out.suppressed, p.Sum(suppressed, -1));
-  Below result;
+  BelowOne result;
   for (size_t i = 0; i < out.columns.size(); ++i) {
     ColumnStatistics& c = out.columns[i];
     ARCA_ASSIGN_OR_RETURN(Shared one, below_of(1, compared_at[i]));
     ARCA_ASSIGN_OR_RETURN(Shared two, below_of(2, compared_at[i]));
     ARCA_ASSIGN_OR_RETURN(c.has_value, p.Sub(ones, one));
     ARCA_ASSIGN_OR_RETURN(c.has_two, p.Sub(ones, two));
-    result.one.push_back(std::move(one));
-    result.two.push_back(std::move(two));
+    result.push_back(std::move(one));
   }
   return result;
 }
 
 // sum / max(count, 1) of every column with a mean or var, in one division.
-Status ComputeMeans(fxp::FixedPoint& fp, const std::vector<ColumnRequest>& requests,
-                    const Below& below, int64_t max_count, GroupStatistics& out) {
+Status ComputeMeans(fxp::FixedPoint& fp, const std::vector<ColumnRequest>& requests, int64_t n,
+                    GroupStatistics& out) {
   mpc::Protocol& p = fp.protocol();
   std::vector<Shared> sums, counts;
   std::vector<size_t> which;
   for (size_t i = 0; i < requests.size(); ++i) {
     if (!requests[i].mean && !requests[i].variance) continue;
     sums.push_back(out.columns[i].sum);
-    ARCA_ASSIGN_OR_RETURN(Shared clamped, p.Add(out.columns[i].count, below.one[i]));
-    counts.push_back(std::move(clamped));
+    counts.push_back(out.columns[i].count);
     which.push_back(i);
   }
   if (which.empty()) return OkStatus();
   ARCA_ASSIGN_OR_RETURN(Shared s, Stack(p, sums));
   ARCA_ASSIGN_OR_RETURN(Shared c, Stack(p, counts));
-  ARCA_ASSIGN_OR_RETURN(Shared means, DivideByCounts(fp, s, c, max_count));
+  ARCA_ASSIGN_OR_RETURN(Shared means, DivideByCount(fp, s, c, CountBits(n)));
   for (size_t j = 0; j < which.size(); ++j) {
     ARCA_ASSIGN_OR_RETURN(out.columns[which[j]].mean, RowOf(p, means, static_cast<int64_t>(j)));
   }
@@ -363,16 +360,15 @@ Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping&
 // var (and std) of every column that asks: pass 2, then one division and one root.
 Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
                      const std::vector<ColumnRequest>& requests, const Layout& in,
-                     const std::optional<Shared>& kept_h, const Below& below,
+                     const std::optional<Shared>& kept_h, const BelowOne& below_one,
                      GroupStatistics& out) {
   mpc::Protocol& p = fp.protocol();
   std::vector<Shared> means, counts;
   for (size_t i = 0; i < requests.size(); ++i) {
     if (in.variance_at[i] < 0) continue;
     means.push_back(out.columns[i].mean);
-    // max(count - 1, 1).
-    ARCA_ASSIGN_OR_RETURN(Shared clamped, p.Add(out.columns[i].count, below.one[i]));
-    ARCA_ASSIGN_OR_RETURN(clamped, p.Add(clamped, below.two[i]));
+    // max(count - 1, 0), which the division takes as max(count - 1, 1).
+    ARCA_ASSIGN_OR_RETURN(Shared clamped, p.Add(out.columns[i].count, below_one[i]));
     ARCA_ASSIGN_OR_RETURN(clamped, p.AddPublic(clamped, RingTensor::Scalar(uint64_t{0} - 1)));
     counts.push_back(std::move(clamped));
   }
@@ -382,8 +378,7 @@ Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
                         SquaredDeviations(fp, n, grouping, requests, in, kept_h, mean_columns));
   ARCA_ASSIGN_OR_RETURN(Shared square_rows, p.Transpose(squares));
   ARCA_ASSIGN_OR_RETURN(Shared divisors, Stack(p, counts));
-  ARCA_ASSIGN_OR_RETURN(Shared variances,
-                        DivideByCounts(fp, square_rows, divisors, std::max<int64_t>(1, n)));
+  ARCA_ASSIGN_OR_RETURN(Shared variances, DivideByCount(fp, square_rows, divisors, CountBits(n)));
   std::vector<Shared> to_root;
   std::vector<size_t> which;
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -418,10 +413,10 @@ Result<GroupStatistics> ComputeGroupStatistics(fxp::FixedPoint& fp, const Table&
   GroupStatistics out;
   out.columns.resize(requests.size());
   ARCA_RETURN_IF_ERROR(TakeFirstPass(p, in, pass, out));
-  ARCA_ASSIGN_OR_RETURN(Below below,
+  ARCA_ASSIGN_OR_RETURN(BelowOne below_one,
                         CompareCounts(p, in, grouping.groups, grouping.min_group_size, out));
-  ARCA_RETURN_IF_ERROR(ComputeMeans(fp, requests, below, std::max<int64_t>(1, n), out));
-  ARCA_RETURN_IF_ERROR(ComputeSpread(fp, n, grouping, requests, in, pass.kept_h, below, out));
+  ARCA_RETURN_IF_ERROR(ComputeMeans(fp, requests, n, out));
+  ARCA_RETURN_IF_ERROR(ComputeSpread(fp, n, grouping, requests, in, pass.kept_h, below_one, out));
   return out;
 }
 

@@ -11,9 +11,9 @@
 //                        ceil(log2 rows) levels of one comparison batch and one product, and
 //                        one more of each to merge a later batch
 //   [size >= 1], [size >= K], [count >= 1], [count >= 2]  one batch of comparisons
-//   mean                 DivideByCounts(sum, max(count, 1))
+//   mean                 DivideByCount(sum, count) (a count of 0 divides by 1)
 //   var                  two passes: sum_r H·(x_r - mean of r's group)² over present values,
-//                        then DivideByCounts(., max(count - 1, 1)). The one-pass form
+//                        then DivideByCount(., max(count - 1, 0)). The one-pass form
 //                        (sum x² - sum·mean) would cancel catastrophically and needs
 //                        |sum·mean| < 2^(62-2f); two passes keep f bits.
 //   std                  SqrtWide(var)
@@ -23,20 +23,21 @@
 // kept for the second pass, otherwise each batch's H is built again.
 //
 // Accuracy (f fractional bits, ulp 2^-f): sizes, counts, sums, min and max exact; mean as
-// DivideByCounts (2^-(f-2) relative + 2 ulp); var within (count + 4) ulp + 2^-(f-2) relative;
+// DivideByCount (2^-(f-3) relative + 4 ulp); var within (count + 4) ulp + 2^-(f-3) relative;
 // std within sqrt of var's absolute error + 2^-(f-1) relative (a square root magnifies errors
 // near 0). Ranges: values |x| < 2^(62-f) as encoded; |x - mean| < 2^22 and per-group sums of
-// squared deviations < 2^(62-f) at f = 18 (SquareWide); |mean| as DivideByCounts.
+// squared deviations < 2^(61-f) at f = 18 (SquareWide, DivideByCount); |sum| < 2^(61-f).
 //
 // Cost with one batch (R_x the rounds of one call of x; R_h the membership's rounds):
 //   R_h + R_matmul
 //   + R_mul                                    if a column has nulls
 //   + R_mul + ceil(log2 n)·(R_lt + R_mul)      if any extremes
 //   + R_lt                                     the threshold comparisons
-//   + R_div                                    if any mean or var (DivideByCounts)
+//   + R_div                                    if any mean or var
 //   + 2·R_matmul + R_square + R_div            if any var  (+ R_mul with nulls)
 //   + R_root                                   if any std
-// (R_div = DivideByCounts, R_square = SquareWide, R_root = SqrtWide: statistic_arithmetic.h.)
+// (R_div = DivideByCount's R_lt + 4·R_trunc + 2·R_mul + R_recip: divide_by_count.h;
+// R_square = SquareWide, R_root = SqrtWide: statistic_arithmetic.h.)
 // Each further batch adds R_h + R_matmul (+ R_mul with nulls), extremes' ceil(log2 B) + 1
 // levels, and for var R_h + 2·R_matmul + R_square (+ R_mul). Bytes are linear in n·G·(columns):
 // dealer2pc opens H and X in each MatMul (8·(G + m)·B bytes per party), and the extremes' products

@@ -55,17 +55,17 @@ inline std::optional<double> PandasAggregate(Aggregation how, const std::vector<
 }
 
 // How far a fixed-point result at f = 18 may be from `expected`, as the operators document:
-// counts, sums, min and max exact; a mean within 2^-16 relative + 3 ulp (DivideByCounts);
-// a var within (count + 4) ulp + 2^-16 relative (one ulp per squared deviation, then the
-// division); a std within the square root of var's bound + 2^-16 relative (a root magnifies
+// counts, sums, min and max exact; a mean within 2^-15 relative + 4 ulp (DivideByCount);
+// a var within (count + 4) ulp + 2^-15 relative (one ulp per squared deviation, then the
+// division); a std within the square root of var's bound + 2^-15 relative (a root magnifies
 // errors near 0).
 inline double Tolerance(Aggregation how, double expected, int64_t count) {
   constexpr double kUlp = 1.0 / (1 << 18);
-  constexpr double kRelative = 1.0 / (1 << 16);
+  constexpr double kRelative = 1.0 / (1 << 15);
   const double var_bound = (static_cast<double>(count) + 4) * kUlp;
   switch (how) {
     case Aggregation::kMean:
-      return kRelative * std::fabs(expected) + 3 * kUlp;
+      return kRelative * std::fabs(expected) + 4 * kUlp;
     case Aggregation::kVar:
       return var_bound + kRelative * std::fabs(expected);
     case Aggregation::kStd:

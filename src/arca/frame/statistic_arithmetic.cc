@@ -15,58 +15,18 @@ using mpc::Shared;
 
 RingTensor PowerOfTwo(int bits) { return RingTensor::Scalar(uint64_t{1} << bits); }
 
-// x = hi·2^bits + lo exactly: hi = Truncate(x, bits), lo computed locally.
-struct Split {
-  Shared hi, lo;
-};
-Result<Split> SplitAt(mpc::Protocol& p, const Shared& x, int bits) {
-  ARCA_ASSIGN_OR_RETURN(Shared hi, p.Truncate(x, bits));
-  ARCA_ASSIGN_OR_RETURN(Shared shifted, p.MulPublic(hi, PowerOfTwo(bits)));
-  ARCA_ASSIGN_OR_RETURN(Shared lo, p.Sub(x, shifted));
-  return Split{std::move(hi), std::move(lo)};
-}
-
 Result<Shared> Row(mpc::Protocol& p, const Shared& rows, int64_t i) {
   return p.SliceRows(rows, i, i + 1);
 }
 
 }  // namespace
 
-Result<Shared> DivideByCounts(fxp::FixedPoint& fp, const Shared& sums, const Shared& counts,
-                              int64_t max_count) {
-  mpc::Protocol& p = fp.protocol();
-  const int f = fp.frac_bits();
-  int k = 0;
-  while (k < f && (int64_t{1} << k) < max_count) ++k;
-  // R = 2^k / count at f bits, from count·2^-k (exact: k <= f).
-  ARCA_ASSIGN_OR_RETURN(Shared scaled, p.MulPublic(counts, PowerOfTwo(f - k)));
-  ARCA_ASSIGN_OR_RETURN(Shared ratio, fp.Reciprocal(scaled));
-  // sums·R / 2^(f+k) = (hi·R + lo·R / 2^s) / 2^(f+k-s): hi·R < 2^62 for the documented
-  // range, lo·R < 2^(s+k+f) <= 2^61.
-  const int s = std::min(61 - k - f, f + k);
-  ARCA_ASSIGN_OR_RETURN(Split split, SplitAt(p, sums, s));
-  ARCA_ASSIGN_OR_RETURN(Shared hi, AsRow(p, split.hi));
-  ARCA_ASSIGN_OR_RETURN(Shared lo, AsRow(p, split.lo));
-  ARCA_ASSIGN_OR_RETURN(Shared r, AsRow(p, ratio));
-  ARCA_ASSIGN_OR_RETURN(Shared parts, p.ConcatRows({hi, lo}));
-  ARCA_ASSIGN_OR_RETURN(Shared ratios, p.ConcatRows({r, r}));
-  ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(parts, ratios));
-  ARCA_ASSIGN_OR_RETURN(Shared hi_product, Row(p, products, 0));
-  ARCA_ASSIGN_OR_RETURN(Shared lo_product, Row(p, products, 1));
-  ARCA_ASSIGN_OR_RETURN(Shared lo_shifted, p.Truncate(lo_product, s));
-  ARCA_ASSIGN_OR_RETURN(Shared quotient, p.Add(hi_product, lo_shifted));
-  if (f + k > s) {
-    ARCA_ASSIGN_OR_RETURN(quotient, p.Truncate(quotient, f + k - s));
-  }
-  return p.Reshape(std::move(quotient), sums.shape());
-}
-
 Result<Shared> SquareWide(fxp::FixedPoint& fp, const Shared& x) {
   mpc::Protocol& p = fp.protocol();
   const int f = fp.frac_bits();
   // x² = hi²·2^(2s) + 2·hi·lo·2^s + lo² at 2f bits, with 2s - f in {0, 1}.
   const int s = (f + 1) / 2;
-  ARCA_ASSIGN_OR_RETURN(Split split, SplitAt(p, x, s));
+  ARCA_ASSIGN_OR_RETURN(mpc::SplitParts split, mpc::SplitAt(p, x, s));
   ARCA_ASSIGN_OR_RETURN(Shared hi, AsRow(p, split.hi));
   ARCA_ASSIGN_OR_RETURN(Shared lo, AsRow(p, split.lo));
   ARCA_ASSIGN_OR_RETURN(Shared left, p.ConcatRows({hi, hi, lo}));
@@ -109,7 +69,7 @@ Result<Shared> GramWide(fxp::FixedPoint& fp, const Shared& a) {
   // With Z = [hi | lo], Z^T·Z = [[HH, HL], [LH, LL]] and
   // A^T·A / 2^f = HH·2^(2s-f) + ((HL + LH)·2^s + LL) / 2^f.
   const int s = (f + 1) / 2;
-  ARCA_ASSIGN_OR_RETURN(Split split, SplitAt(p, a, s));
+  ARCA_ASSIGN_OR_RETURN(mpc::SplitParts split, mpc::SplitAt(p, a, s));
   ARCA_ASSIGN_OR_RETURN(Shared hi_t, p.Transpose(split.hi));
   ARCA_ASSIGN_OR_RETURN(Shared lo_t, p.Transpose(split.lo));
   ARCA_ASSIGN_OR_RETURN(Shared z_t, p.ConcatRows({hi_t, lo_t}));

@@ -1,14 +1,16 @@
-// Fixed-point arithmetic that statistics need beyond fxp::FixedPoint: divisions by counts and
-// squares that keep f significant bits over the whole range of the values.
+// Fixed-point arithmetic that statistics need beyond fxp::FixedPoint: squares, roots and Gram
+// matrices that keep f significant bits over the whole range of the values (divisions by
+// counts are divide_by_count.h's).
 //
 // FixedPoint::Mul needs |a·b| < 2^(62-2f) (6.7e7 at f = 18) because the product carries 2f
 // fractional bits before its truncation; a sum of squares or a mean of large sums would
-// overflow it. The functions here split an operand x exactly into hi·2^s + lo (hi =
-// Truncate(x, s), lo = x - hi·2^s computed locally, |lo| < 2^s) and multiply the parts, so
-// every product stays below 2^62 while the result keeps the precision of one product.
+// overflow it. The functions here split an operand x exactly into hi·2^s + lo (mpc::SplitAt)
+// and multiply the parts, so every product stays below 2^62 while the result keeps the
+// precision of one product.
 //
-// f is fp.frac_bits(); "ulp" is 2^-f. R_mul, R_trunc and R_recip are the rounds of one
-// Protocol::Mul, one Protocol::Truncate and one FixedPoint::Reciprocal.
+// f is fp.frac_bits(); "ulp" is 2^-f. R_x are the rounds of one call of x: R_mul, R_trunc,
+// R_lt and R_matmul of Protocol's Mul, Truncate, LessThanPublic and MatMul, R_sqrt of
+// FixedPoint::Sqrt.
 #ifndef ARCA_FRAME_STATISTIC_ARITHMETIC_H_
 #define ARCA_FRAME_STATISTIC_ARITHMETIC_H_
 
@@ -18,19 +20,6 @@
 #include "arca/fxp/fixed_point.h"
 
 namespace arca::frame {
-
-// sums / counts elementwise: `sums` fixed point, `counts` ring integers of the same shape in
-// [1, max_count] (max_count public, e.g. the table's rows; callers clamp empty groups to 1).
-//
-// With K = min(f, ceil(log2 max_count)), R = 2^K / count is one Reciprocal (R >= 1 while
-// count <= 2^K, so it carries f significant bits), and sums·R / 2^K is taken in two exact
-// parts. Accuracy: 2^-(f-2)·|result|·max(1, count/2^f) + 2 ulp. Range: |result| <
-// 2^(123 - 3f - 2K) (2^33 at f = 18 and large tables, all of the fixed-point range for
-// tables below 2^10 rows).
-// Cost: R_recip + R_mul + 3·R_trunc rounds (2·R_trunc when K + f <= 61 - K - f); bytes of a
-// Reciprocal of k elements and a product of 2k, k = sums.numel().
-Result<mpc::Shared> DivideByCounts(fxp::FixedPoint& fp, const mpc::Shared& sums,
-                                   const mpc::Shared& counts, int64_t max_count);
 
 // x·x elementwise, fixed point, for |x| < 2^22 at f = 18 (in general x² < 2^(62-f)), where
 // FixedPoint::Mul would need |x| < 2^13. Accuracy: 1 ulp (the products are exact; one

@@ -5,8 +5,8 @@
 //
 // f is the frame's fractional bits (18 by default), an ulp 2^-f; R_x is the rounds of one call
 // of x (Protocol: R_mul, R_matmul, R_trunc, R_lt, R_eq; FixedPoint: R_recip, R_sqrt, R_isqrt;
-// statistic_arithmetic.h: R_div, R_square, R_root), n the table's rows and k the columns asked
-// for. Accuracy bounds are what statistics_test.cc holds the results to.
+// divide_by_count.h: R_div; statistic_arithmetic.h: R_square, R_root), n the table's rows and
+// k the columns asked for. Accuracy bounds are what statistics_test.cc holds the results to.
 #ifndef ARCA_FRAME_STATISTICS_H_
 #define ARCA_FRAME_STATISTICS_H_
 
@@ -57,8 +57,8 @@ Result<Table> Histogram(fxp::FixedPoint& fp, const Table& table, const std::stri
 // names) then one decimal column per name. With fewer than two rows every cell is null.
 // Columns are centred by their means first, then Xc^T·Xc is one MatMul (GramWide, so sums of
 // products may fill the fixed-point range), then divided by m - 1.
-// Accuracy: (m + 4) ulp + 2^-(f-2) relative per cell. Ranges: |x - mean| < 2^22 (f = 18),
-// and the sums of products below 2^(62-f).
+// Accuracy: (m + 4) ulp + 2^-(f-3) relative per cell. Ranges: |x - mean| < 2^22 (f = 18),
+// and the sums of products below 2^(61-f).
 // Cost: ceil(log2 factors) R_mul to combine validity and null masks (none when every row is
 // valid and no column has nulls), R_matmul + R_lt (column sums and [m < 1], [m < 2]; both
 // local when every row counts), R_div (the means), R_mul (masking the centred values, when

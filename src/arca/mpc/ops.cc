@@ -88,6 +88,13 @@ Result<Shared> ColumnMax(Protocol& p, Shared rows) {
   return rows;
 }
 
+Result<SplitParts> SplitAt(Protocol& p, const Shared& x, int bits) {
+  ARCA_ASSIGN_OR_RETURN(Shared hi, p.Truncate(x, bits));
+  ARCA_ASSIGN_OR_RETURN(Shared shifted, p.MulPublic(hi, RingTensor::Scalar(uint64_t{1} << bits)));
+  ARCA_ASSIGN_OR_RETURN(Shared lo, p.Sub(x, shifted));
+  return SplitParts{std::move(hi), std::move(lo)};
+}
+
 Result<Shared> Abs(Protocol& p, const Shared& x) {
   // x·(1 - 2·[x < 0]).
   ARCA_ASSIGN_OR_RETURN(Shared negative, IsNegative(p, x));

@@ -30,6 +30,13 @@ Result<Shared> ReduceMin(Protocol& p, const Shared& x);
 // product.
 Result<Shared> ColumnMax(Protocol& p, Shared rows);
 
+// x = hi·2^bits + lo exactly, with hi = Truncate(x, bits) and |lo| < 2^bits computed locally:
+// products of the parts stay in the ring where a product of x would not. One Truncate.
+struct SplitParts {
+  Shared hi, lo;
+};
+Result<SplitParts> SplitAt(Protocol& p, const Shared& x, int bits);
+
 // |x| and max(x, 0).
 Result<Shared> Abs(Protocol& p, const Shared& x);
 Result<Shared> Relu(Protocol& p, const Shared& x);
