@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "arca/plan/executor_test_support.h"
 
@@ -61,9 +62,10 @@ TEST(ReadColumnsTest, AJoinCarriesOnlyWhatLaterNodesRead) {
   EXPECT_EQ(read.at("orders"), Set({"o_custkey", "o_date", "o_orderkey"}));
 }
 
-// A join's suffixed names keep both partners; readers' columns add up; an output reads all.
-TEST(ReadColumnsTest, SuffixedPartnersStayTogetherAndReadersAddUp) {
-  const auto read = ReadById(R"({
+// Visits joined with patients (both have a cost), the rows' id and cost_x released, and
+// `more` nodes after the adults among them, released under `outputs` too.
+std::string VisitsPlan(const std::string& more, const std::string& outputs) {
+  return R"({
     "version": 1, "name": "visits",
     "inputs": {"clinic": {"columns": ["cost", "id", "room"]},
                "registry": {"columns": ["age", "cost", "id", "town"]}},
@@ -75,17 +77,23 @@ TEST(ReadColumnsTest, SuffixedPartnersStayTogetherAndReadersAddUp) {
        "how": "left", "validate": "many_to_one"},
       {"id": "rows", "op": "select", "inputs": ["joined"], "columns": ["id", "cost_x"]},
       {"id": "adults", "op": "filter", "inputs": ["joined"],
-       "where": {"column": "age", "cmp": ">=", "value": 18}},
-      {"id": "sorted", "op": "sort", "inputs": ["adults"],
-       "by": [{"column": "room", "ascending": true}]},
-      {"id": "first", "op": "head", "inputs": ["sorted"], "n": 3},
-      {"id": "towns", "op": "value_counts", "inputs": ["patients"], "column": "town"}
-    ],
-    "outputs": [{"name": "rows", "node": "rows", "recipients": ["lab"]},
-                {"name": "first", "node": "first", "recipients": ["lab"]},
-                {"name": "towns", "node": "towns", "recipients": ["lab"]}],
+       "where": {"column": "age", "cmp": ">=", "value": 18}},)" +
+         more + R"(],
+    "outputs": [{"name": "rows", "node": "rows", "recipients": ["lab"]},)" +
+         outputs + R"(],
     "levels": ["dealer2pc"]
-  })");
+  })";
+}
+
+// Readers' columns add up, and an output reads every column, through head, sort and filter.
+TEST(ReadColumnsTest, AnOutputReadsEveryColumnThroughWhatPassesThemOn) {
+  const auto read = ReadById(VisitsPlan(
+      R"({"id": "sorted", "op": "sort", "inputs": ["adults"],
+          "by": [{"column": "room", "ascending": true}]},
+         {"id": "first", "op": "head", "inputs": ["sorted"], "n": 3},
+         {"id": "towns", "op": "value_counts", "inputs": ["patients"], "column": "town"})",
+      R"({"name": "first", "node": "first", "recipients": ["lab"]},
+         {"name": "towns", "node": "towns", "recipients": ["lab"]})"));
   EXPECT_EQ(read.at("rows"), std::nullopt);
   EXPECT_EQ(read.at("first"), std::nullopt);
   EXPECT_EQ(read.at("sorted"), std::nullopt);  // head passes every column to an output
@@ -95,26 +103,10 @@ TEST(ReadColumnsTest, SuffixedPartnersStayTogetherAndReadersAddUp) {
 }
 
 TEST(ReadColumnsTest, ASuffixedNameReadKeepsItsPartner) {
-  const auto read = ReadById(R"({
-    "version": 1, "name": "visits",
-    "inputs": {"clinic": {"columns": ["cost", "id", "room"]},
-               "registry": {"columns": ["age", "cost", "id", "town"]}},
-    "nodes": [
-      {"id": "visits", "op": "column", "dataset": "clinic", "columns": ["cost", "id", "room"]},
-      {"id": "patients", "op": "column", "dataset": "registry",
-       "columns": ["age", "cost", "id", "town"]},
-      {"id": "joined", "op": "join", "inputs": ["visits", "patients"], "on": ["id"],
-       "how": "left", "validate": "many_to_one"},
-      {"id": "rows", "op": "select", "inputs": ["joined"], "columns": ["id", "cost_x"]},
-      {"id": "adults", "op": "filter", "inputs": ["joined"],
-       "where": {"column": "age", "cmp": ">=", "value": 18}},
-      {"id": "total", "op": "aggregate", "inputs": ["adults"],
-       "aggregates": [{"column": "room", "how": "nunique", "name": "rooms"}]}
-    ],
-    "outputs": [{"name": "rows", "node": "rows", "recipients": ["lab"]},
-                {"name": "total", "node": "total", "recipients": ["lab"]}],
-    "levels": ["dealer2pc"]
-  })");
+  const auto read = ReadById(VisitsPlan(
+      R"({"id": "total", "op": "aggregate", "inputs": ["adults"],
+          "aggregates": [{"column": "room", "how": "nunique", "name": "rooms"}]})",
+      R"({"name": "total", "node": "total", "recipients": ["lab"]})"));
   EXPECT_EQ(read.at("adults"), Set({"room"}));
   EXPECT_EQ(read.at("joined"), Set({"age", "cost_x", "id", "room"}));
   // cost_x's partner cost_y stays, or the left cost would lose its suffix; town goes.
