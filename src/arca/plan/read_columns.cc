@@ -71,13 +71,13 @@ ColumnSet InputReads(const ValidatedPlan& plan, const std::map<std::string, size
     const std::map<std::string, size_t>& index;
     const Node& node;
 
-    ColumnSet operator()(const ColumnArgs&) const { return std::nullopt; }
+    ColumnSet operator()(const ColumnArgs& /*args*/) const { return std::nullopt; }
     ColumnSet operator()(const FilterArgs& args) const {
       ColumnSet out = read;
       AddColumnsOf(args.where, out);
       return out;
     }
-    ColumnSet operator()(const UnionArgs&) const { return read; }
+    ColumnSet operator()(const UnionArgs& /*args*/) const { return read; }
     ColumnSet operator()(const StatsArgs& args) const {
       ColumnSet out = Named({args.column});
       if (args.where) AddColumnsOf(*args.where, out);
@@ -110,7 +110,7 @@ ColumnSet InputReads(const ValidatedPlan& plan, const std::map<std::string, size
       for (const frame::SortKey& key : args.by) Add(out, Named({key.column}));
       return out;
     }
-    ColumnSet operator()(const HeadArgs&) const { return read; }
+    ColumnSet operator()(const HeadArgs& /*args*/) const { return read; }
     ColumnSet operator()(const DescribeArgs& args) const {
       if (args.columns.empty()) return std::nullopt;
       return Named(args.columns);
