@@ -1,32 +1,42 @@
 #include "arca/mpc/shuffle.h"
 
+#include <utility>
+
 #include "arca/mpc/permutation.h"
 #include "arca/mpc/ring_ops.h"
 
 namespace arca::mpc {
 namespace {
 
-// The randomness one of A or B shares with H for its step: a permutation, the re-masking R
-// of the output, and the mask M the party puts on its share before sending it.
-struct StepRandomness {
-  std::vector<int64_t> perm;
-  RingTensor r, m;
-};
-
-// Draw order on each party's stream with H: permutation, R, M.
-StepRandomness DrawStep(crypto::Prg& prg, const Shape& shape) {
-  StepRandomness s;
-  s.perm = RandomPermutation(shape.dim(0), prg);
-  s.r = Assisted::Draw(prg, shape);
-  s.m = Assisted::Draw(prg, shape);
-  return s;
-}
+// Each party's stream with H yields, in this order: the party's permutation, then the mask it
+// uses first, then the other. A re-masks its output by R in round 0 and masks its share by M in
+// round 1, so it draws R then M; B masks by M in round 0 and re-masks by R in round 1, so it
+// draws M then R. H draws the same in the same order. Each mask is drawn when it is used and
+// dropped after, and every step updates in place where it can: a party holds at most three
+// copies of the matrix (its input share among them), which is what bounds a join's or sort's
+// memory.
 
 Result<RingTensor> Receive(Assisted& ctx, bool from_helper, const Shape& shape) {
   const auto bytes = static_cast<size_t>(shape.numel()) * 8;
   Result<Buffer> b = from_helper ? ctx.RecvFromHelper(bytes) : ctx.RecvFromPeer(bytes);
   if (!b.ok()) return b.status();
   return RingTensor::FromBuffer(shape, std::move(b).value());
+}
+
+// pi(m) + r, H's correction for one step: m and r are dropped as soon as they are used.
+RingTensor Correction(crypto::Prg& mask_stream, const std::vector<int64_t>& perm,
+                      crypto::Prg& remask_stream, const Shape& shape) {
+  RingTensor out = PermuteRows(Assisted::Draw(mask_stream, shape), perm);
+  ring::AddInPlace(out, Assisted::Draw(remask_stream, shape));
+  return out;
+}
+
+// pi(x) - r in place of x's storage where possible, r drawn now.
+RingTensor PermuteAndRemask(RingTensor x, const std::vector<int64_t>& perm, crypto::Prg& stream) {
+  RingTensor out = PermuteRows(x, perm);
+  x = RingTensor();
+  ring::SubInPlace(out, Assisted::Draw(stream, out.shape()));
+  return out;
 }
 
 }  // namespace
@@ -38,30 +48,35 @@ AssistedCost ShuffleCost(const Shape& shape) {
 }
 
 Result<RingTensor> ShuffleShares(Assisted& ctx, const RingTensor* share, const Shape& shape) {
+  const int64_t n = shape.dim(0);
   if (ctx.is_helper()) {
-    const StepRandomness a = DrawStep(ctx.HelperWith(Role::kA), shape);
-    const StepRandomness b = DrawStep(ctx.HelperWith(Role::kB), shape);
+    crypto::Prg& with_a = ctx.HelperWith(Role::kA);
+    crypto::Prg& with_b = ctx.HelperWith(Role::kB);
+    const std::vector<int64_t> perm_a = RandomPermutation(n, with_a);
+    const std::vector<int64_t> perm_b = RandomPermutation(n, with_b);
     // Step 1 gives B pi_A(M_B) + R_A; step 3 gives A pi_B(M_A) + R_B.
     ARCA_RETURN_IF_ERROR(
-        ctx.SendFromHelper(Role::kB, ring::Add(PermuteRows(b.m, a.perm), a.r).TakeBuffer()));
+        ctx.SendFromHelper(Role::kB, Correction(with_b, perm_a, with_a, shape).TakeBuffer()));
     ctx.NextRound();
     ARCA_RETURN_IF_ERROR(
-        ctx.SendFromHelper(Role::kA, ring::Add(PermuteRows(a.m, b.perm), b.r).TakeBuffer()));
+        ctx.SendFromHelper(Role::kA, Correction(with_a, perm_b, with_b, shape).TakeBuffer()));
     return RingTensor();
   }
 
   const bool is_a = ctx.is_a();
-  const StepRandomness mine = DrawStep(ctx.WithHelper(), shape);
-  const std::vector<int64_t> shared_perm = RandomPermutation(shape.dim(0), ctx.WithPeer());
+  crypto::Prg& with_helper = ctx.WithHelper();
+  const std::vector<int64_t> perm = RandomPermutation(n, with_helper);
+  const std::vector<int64_t> shared_perm = RandomPermutation(n, ctx.WithPeer());
   RingTensor s;
 
   // Round 0: B masks and sends; A permutes by pi_A; B takes H's correction.
   if (is_a) {
     ARCA_ASSIGN_OR_RETURN(RingTensor from_b, Receive(ctx, false, shape));
     ring::AddInPlace(from_b, *share);
-    s = ring::Sub(PermuteRows(from_b, mine.perm), mine.r);
+    s = PermuteAndRemask(std::move(from_b), perm, with_helper);
   } else {
-    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(ring::Sub(*share, mine.m).TakeBuffer()));
+    ARCA_RETURN_IF_ERROR(
+        ctx.SendToPeer(ring::Sub(*share, Assisted::Draw(with_helper, shape)).TakeBuffer()));
     ARCA_ASSIGN_OR_RETURN(s, Receive(ctx, true, shape));
   }
   s = PermuteRows(s, shared_perm);
@@ -69,12 +84,14 @@ Result<RingTensor> ShuffleShares(Assisted& ctx, const RingTensor* share, const S
   // Round 1: the same with the roles exchanged, for pi_B.
   ctx.NextRound();
   if (is_a) {
-    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(ring::Sub(s, mine.m).TakeBuffer()));
+    ring::SubInPlace(s, Assisted::Draw(with_helper, shape));
+    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(s).TakeBuffer()));
     return Receive(ctx, true, shape);
   }
   ARCA_ASSIGN_OR_RETURN(RingTensor from_a, Receive(ctx, false, shape));
   ring::AddInPlace(from_a, s);
-  return ring::Sub(PermuteRows(from_a, mine.perm), mine.r);
+  s = RingTensor();
+  return PermuteAndRemask(std::move(from_a), perm, with_helper);
 }
 
 }  // namespace arca::mpc
