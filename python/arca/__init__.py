@@ -16,6 +16,7 @@ from .errors import (
     JobFailedError,
     JobRefusedError,
     JobTimeoutError,
+    ReceiptRefusedError,
     TypeMismatchError,
     UnsupportedOperationError,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "JobTimeoutError",
     "Output",
     "Plan",
+    "ReceiptRefusedError",
     "Series",
     "TypeMismatchError",
     "UnsupportedOperationError",

@@ -68,6 +68,19 @@ class UnsupportedOperationError(ArcaError, NotImplementedError):
     """
 
 
+class ReceiptRefusedError(ArcaError):
+    """A job's receipt that your reference-value policy refuses (``arca.connect(...,
+    policy=...)``): a node's attestation evidence, its signature, the parts' agreement or a
+    result file did not check out, so the result is not decrypted.
+
+    Examples
+    --------
+    >>> import arca
+    >>> issubclass(arca.ReceiptRefusedError, arca.ArcaError)
+    True
+    """
+
+
 class CoordinatorError(ArcaError, ConnectionError):
     """The coordinator cannot be reached, or it is not the one whose certificate was pinned
     (also a ConnectionError).

@@ -24,7 +24,8 @@ from typing import Any, Callable, Mapping, Union
 import pandas as pd
 
 from .convert import from_native, from_native_values
-from .errors import ArcaError, CoordinatorError, JobFailedError, JobRefusedError, JobTimeoutError
+from .errors import (ArcaError, CoordinatorError, JobFailedError, JobRefusedError, JobTimeoutError,
+                     ReceiptRefusedError)
 from .frame import DataFrame, dataset
 from .local import _native, native_outputs
 from .plan import LEVELS, Plan
@@ -41,6 +42,8 @@ def _error(error: Exception, refused: bool = False, job: int | None = None) -> A
     message, code = error.args
     if code == "unavailable":
         return CoordinatorError(message)
+    if code == "permission denied" and "receipt refused" in message:
+        return ReceiptRefusedError(message)
     if job is not None and code == "aborted":
         return JobFailedError(message, job=job)
     if job is not None and code == "deadline exceeded":
@@ -90,7 +93,7 @@ def plan_hash(plan: PlanLike) -> str:
 
 
 def connect(coordinator: str, party: str, key: str, certificate: str | None = None,
-            result_key: str | None = None) -> Connection:
+            result_key: str | None = None, policy: str | None = None) -> Connection:
     """Signs in to a coordinator as ``party``.
 
     Parameters
@@ -102,6 +105,11 @@ def connect(coordinator: str, party: str, key: str, certificate: str | None = No
         other server is accepted. Default: the environment's ``ARCA_COORDINATOR_CERT``.
     result_key : a consumer's result private key file (``arca consumer keygen``): jobs are
         sealed to its public half, and results are opened with it. Code owners need none.
+    policy : a consumer's reference-value policy file (the one ``arca consumer verify-receipt
+        --policy`` takes): every result's receipt is then verified under it before anything is
+        decrypted (each node's attestation evidence, its signature, that the parts agree and
+        that the result files are the ones the nodes signed). Without one, results are not
+        verified; ``arca consumer verify-receipt`` can check a receipt afterwards.
 
     Returns
     -------
@@ -110,13 +118,14 @@ def connect(coordinator: str, party: str, key: str, certificate: str | None = No
     Raises
     ------
     CoordinatorError if the coordinator cannot be reached or presents another certificate;
-    ArcaError for a file that is missing or not a key, or a party it does not know.
+    ArcaError for a file that is missing or not a key or policy, or a party it does not know.
 
     Examples
     --------
     >>> import arca
     >>> conn = arca.connect("127.0.0.1:8443", "insurer", "insurer-sign.key",  # doctest: +SKIP
-    ...                     certificate="coordinator.crt", result_key="insurer.key")
+    ...                     certificate="coordinator.crt", result_key="insurer.key",
+    ...                     policy="policy.json")
     >>> conn  # doctest: +SKIP
     <arca.Connection: 'insurer' (consumer) at 127.0.0.1:8443>
     """
@@ -129,11 +138,11 @@ def connect(coordinator: str, party: str, key: str, certificate: str | None = No
         if not certificate:
             raise ArcaError("certificate=: the coordinator's certificate file (its coordinator.crt), "
                             "or set ARCA_COORDINATOR_CERT")
-    files = {"key": key, "certificate": certificate, "result_key": result_key}
+    files = {"key": key, "certificate": certificate, "result_key": result_key, "policy": policy}
     for name, path in files.items():
         if path is not None and not os.path.isfile(path):
             raise ArcaError(f"{name}={path!r}: no such file")
-    client = _call(native.Coordinator, coordinator, certificate, party, key, result_key or "")
+    client = _call(native.Coordinator, coordinator, certificate, party, key, result_key or "", policy or "")
     me = _call(client.whoami)
     return Connection(client, coordinator, me["id"], me["role"])
 
@@ -352,7 +361,9 @@ class Job:
 
     def result(self) -> dict[str, pd.DataFrame]:
         """The outputs of the succeeded job, fetched, combined and decrypted with your result
-        key: output name -> pandas frame (in the plan's pandas layouts for an arca.Plan).
+        key: output name -> pandas frame (in the plan's pandas layouts for an arca.Plan). With a
+        policy (``arca.connect(..., policy=...)``) the job's receipt is verified under it first,
+        and a receipt it refuses raises ReceiptRefusedError.
 
         Examples
         --------

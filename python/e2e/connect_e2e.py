@@ -44,8 +44,9 @@ def connect(work: str, party: str, **kwargs) -> arca.Connection:
     return arca.connect(os.environ["ARCA_COORDINATOR"], party, f"{work}/keys/{party}.key", **kwargs)
 
 
-def insurer(work: str) -> arca.Connection:
-    return connect(work, "insurer", result_key=f"{work}/keys/insurer-result.key")
+def insurer(work: str, policy: str = "policy.json") -> arca.Connection:
+    """The consumer, verifying every receipt under `policy` (in the work directory)."""
+    return connect(work, "insurer", result_key=f"{work}/keys/insurer-result.key", policy=f"{work}/{policy}")
 
 
 def analysis(conn: arca.Connection, min_age: int = 40) -> arca.Plan:
@@ -149,6 +150,15 @@ def consume(work: str) -> None:
     expect_error(arca.ArcaError, f"job {job.id} ran plan {hashes['analysis']}, not this plan",
                  lambda: conn.result(job.id, STATS_PLAN))
     print(f"job {record['id']} {record['status']}")
+
+    print("--- a policy that accepts other node measurements refuses the receipt: nothing decrypted")
+    other = json.load(open(f"{work}/policy.json"))
+    for platform in other["platforms"].values():
+        platform["measurements"] = ["0" * len(m) for m in platform["measurements"]]
+    with open(f"{work}/policy-other.json", "w") as f:
+        json.dump(other, f)
+    expect_error(arca.ReceiptRefusedError, f"job {job.id}: receipt refused: part of party 0 (node-0): evidence refused: measurement",
+                 lambda: insurer(work, "policy-other.json").result(job.id, plan))
 
     print("--- refusals: the coordinator's line")
     expect_error(arca.JobRefusedError,

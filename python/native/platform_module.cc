@@ -21,6 +21,7 @@
 #include "arca/client/coordinator_client.h"
 #include "arca/crypto/x25519.h"
 #include "arca/plan/plan_hash.h"
+#include "arca/tee/policy.h"
 #include "output_to_python.h"
 
 namespace arca::python {
@@ -72,8 +73,9 @@ class Coordinator {
  public:
   // Reads the certificate and the keys; no request is made yet.
   Coordinator(const std::string& address, const std::string& certificate, const std::string& party,
-              const std::string& key, const std::string& result_key)
+              const std::string& key, const std::string& result_key, const std::string& policy)
       : client_(ValueOrRaise(cli::CoordinatorFlags{address, certificate, party, key}.Connect())) {
+    if (!policy.empty()) policy_ = ValueOrRaise(tee::Policy::Load(policy));
     if (result_key.empty()) return;
     const crypto::X25519Key private_key = ValueOrRaise(cli::ReadResultPrivateKey(result_key));
     result_public_ = ValueOrRaise(crypto::X25519PublicKey(private_key));
@@ -142,13 +144,15 @@ class Coordinator {
     return ToPython(ValueOrRaise(std::move(record)));
   }
 
-  // Every compute node's result file of a succeeded job, combined and decrypted with the
-  // result key; nothing but ciphertext touches the disk, in a temporary directory.
+  // Every compute node's result file of a succeeded job, its receipt verified under the policy
+  // (if one was given), combined and decrypted with the result key; nothing but ciphertext
+  // touches the disk, in a temporary directory.
   py::dict FetchResult(int64_t job) {
     const crypto::X25519Key& key = ResultKey(result_private_);
     Result<cli::FetchedJob> fetched = [&] {
       py::gil_scoped_release release;
-      return cli::FetchJobResult(*client_, {.job = job}, key);
+      return cli::FetchJobResult(*client_, {.job = job, .policy = policy_ ? &*policy_ : nullptr},
+                                 key);
     }();
     py::dict out;
     for (const client::NamedOutput& output : ValueOrRaise(std::move(fetched)).outputs) {
@@ -170,6 +174,7 @@ class Coordinator {
   std::unique_ptr<client::CoordinatorClient> client_;
   std::optional<crypto::X25519Key> result_private_;
   std::optional<crypto::X25519Key> result_public_;
+  std::optional<tee::Policy> policy_;
 };
 
 std::string PlanHash(const std::string& plan_json) {
@@ -207,9 +212,9 @@ void AddPlatformBindings(py::module_& module) {
   py::class_<Coordinator>(module, "Coordinator",
                           "A signed, certificate-pinned client of one coordinator, as one party.")
       .def(py::init<const std::string&, const std::string&, const std::string&, const std::string&,
-                    const std::string&>(),
+                    const std::string&, const std::string&>(),
            py::arg("address"), py::arg("certificate"), py::arg("party"), py::arg("key"),
-           py::arg("result_key") = "")
+           py::arg("result_key") = "", py::arg("policy") = "")
       .def("whoami", &Coordinator::WhoAmI)
       .def("submit_plan", &Coordinator::SubmitPlan, py::arg("plan_json"))
       .def("get_plan", &Coordinator::GetPlan, py::arg("hash"))

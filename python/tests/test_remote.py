@@ -32,7 +32,8 @@ class PlatformError(Exception):
 class FakeCoordinator:
     """Answers as a coordinator would; `fail[method] = (message, code)` makes a call fail."""
 
-    def __init__(self, address, certificate, party, key, result_key=""):
+    def __init__(self, address, certificate, party, key, result_key="", policy=""):
+        self.policy = policy
         self.calls = []
         self.fail = {}
         self.job = dict(JOB)
@@ -182,6 +183,20 @@ def test_each_failure_is_its_own_error(conn):
     with pytest.raises(arca.JobTimeoutError, match=r"connection.job\(7\).wait\(\) waits again$") as late:
         conn.run(HASH)
     assert late.value.job == 7 and isinstance(late.value, TimeoutError)
+    del coordinator.fail["wait_job"]
+    coordinator.fail["fetch_result"] = ("job 7: receipt refused: part of party 1 (node-1): evidence refused: ...",
+                                        "permission denied")
+    with pytest.raises(arca.ReceiptRefusedError, match=r"^job 7: receipt refused: part of party 1 \(node-1\)"):
+        conn.run(HASH)
+
+
+def test_a_policy_is_passed_to_the_native_client_after_its_file_is_checked(native):
+    with pytest.raises(arca.ArcaError, match=r"^policy='nowhere.json': no such file$"):
+        arca.connect("127.0.0.1:8443", "insurer", "me.key", certificate="coordinator.crt", policy="nowhere.json")
+    with open("policy.json", "w") as f:
+        f.write("{}")
+    arca.connect("127.0.0.1:8443", "insurer", "me.key", certificate="coordinator.crt", policy="policy.json")
+    assert FakeCoordinator.last.policy == "policy.json"
 
 
 def test_ctrl_c_says_how_to_resume(conn, monkeypatch):

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "arca/client/receipt.h"
 #include "arca/crypto/hash.h"
 
 namespace arca::cli {
@@ -110,6 +111,17 @@ Result<FetchedJob> FetchJobResult(client::CoordinatorClient& client, const JobFe
     }
     files.push_back(std::move(file));
     if (!temporary) fetched.result_files.push_back(path);
+  }
+  if (request.policy != nullptr) {
+    client::ReceiptCheckOptions check;
+    check.check_results = true;
+    check.result_files = files;
+    const Result<client::VerifiedReceipt> verified =
+        client::VerifyReceipt(answer["receipt"].dump(), *request.policy, check);
+    if (!verified.ok()) {
+      return PermissionDeniedError(
+          fmt::format("job {}: {}", request.job, verified.status().message()));
+    }
   }
   ARCA_ASSIGN_OR_RETURN(fetched.outputs, client::CombineResultFiles(files, result_private_key));
   if (!request.out_csv.empty()) {

@@ -1,6 +1,7 @@
 // Fetching a finished job's result: every compute node's encrypted result file, combined and
 // decrypted with the consumer's private result key into the result CSV, and the job's
-// receipt for `arca consumer verify-receipt`. `arca consumer fetch` is this; commands that
+// receipt for `arca consumer verify-receipt` (or, given a policy, verified here before
+// anything is decrypted). `arca consumer fetch` is this; commands that
 // run a job and wait (job_watch.h) then call it too, and so does the Python client
 // (python/native/platform_module.cc), which takes the outputs and writes no CSV.
 #ifndef ARCA_CLI_JOB_FETCH_H_
@@ -14,6 +15,7 @@
 #include "arca/base/status.h"
 #include "arca/client/coordinator_client.h"
 #include "arca/client/result_file.h"
+#include "arca/tee/policy.h"
 
 namespace arca::cli {
 
@@ -27,6 +29,10 @@ struct JobFetchRequest {
   // Where the nodes' encrypted result files are kept, as <node>.ares (made if missing, mode
   // 0700); "" for a temporary directory removed afterwards.
   std::string results_dir{};
+  // The consumer's reference-value policy: when set, the receipt is verified under it with the
+  // fetched files (client::VerifyReceipt) before anything is decrypted, and a receipt it
+  // refuses is a permission-denied error "job N: receipt refused: ...".
+  const tee::Policy* policy = nullptr;
 };
 
 struct FetchedJob {
@@ -35,9 +41,10 @@ struct FetchedJob {
 };
 
 // GET /v1/jobs/{job}/receipt, FetchResult of each node it lists, each file's SHA-256 checked
-// against the list, CombineResultFiles with `result_private_key`, then the CSV (if asked) and
-// receipt written. Nothing is written to `out_csv` unless every file opens and combines; only
-// ciphertext is ever written to the results directory.
+// against the list, the receipt verified (with a policy), CombineResultFiles with
+// `result_private_key`, then the CSV (if asked) and receipt written. Nothing is written to
+// `out_csv` unless every file opens and combines; only ciphertext is ever written to the results
+// directory.
 Result<FetchedJob> FetchJobResult(client::CoordinatorClient& client, const JobFetchRequest& request,
                                   ByteView result_private_key);
 
