@@ -169,13 +169,20 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
   // dropped before the next run, outside the clock, and the peak is reset after that, so that
   // every run's peaks are its own.
   std::optional<plan::ExecutionResult> last;
+  // Execute consumes its inputs: each run but the last gets a copy, made outside the clock
+  // and before the peak is reset, and the last the inputs themselves, so that its peaks hold
+  // the inputs once, as a node's run does.
+  plan::ExecutionInputs run_inputs;
+  int runs_left = options.warmups + options.reps;
   PreparedOp prepared;
   prepared.before_run = [&] {
     last.reset();
+    run_inputs = --runs_left == 0 ? std::move(inputs) : inputs;
     ResetPeakRss();
   };
   prepared.run = [&]() -> Result<mpc::Shared> {
-    ARCA_ASSIGN_OR_RETURN(last, plan::Execute(job.plan, p, inputs, stages.Callback()));
+    ARCA_ASSIGN_OR_RETURN(last,
+                          plan::Execute(job.plan, p, std::move(run_inputs), stages.Callback()));
     return mpc::Shared();
   };
   ARCA_RETURN_IF_ERROR(MeasureRuns(p, prepared, options.warmups, options.reps, report));

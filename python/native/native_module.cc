@@ -115,7 +115,8 @@ Result<std::map<std::string, Opened>> Run(const std::string& plan_json,
             plan::InputColumn{column.type, column.categories, std::move(shared)};
       }
     }
-    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result, plan::Execute(validated, p, inputs));
+    ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result,
+                          plan::Execute(validated, p, std::move(inputs)));
     std::map<std::string, Opened> mine;
     for (const plan::OutputValue& output : result.outputs) {
       Opened& out = mine[output.name];

@@ -125,7 +125,7 @@ JobProgram PlanProgram(const JobAssignment& assignment) {
     if (!validated.ok()) return validated.status().WithContext(job + ": plan");
     ARCA_ASSIGN_OR_RETURN(plan::ExecutionInputs inputs, ExecutionInputsOf(assignment, loaded));
     ARCA_ASSIGN_OR_RETURN(plan::ExecutionResult result,
-                          plan::Execute(*validated, protocol, inputs, progress));
+                          plan::Execute(*validated, protocol, std::move(inputs), progress));
     JobOutputs outputs;
     for (plan::OutputValue& value : result.outputs) {
       JobOutput out;

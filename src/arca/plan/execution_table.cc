@@ -8,7 +8,7 @@
 
 namespace arca::plan {
 
-Result<frame::Table> LoadColumns(mpc::Protocol& p, const InputTable& input,
+Result<frame::Table> LoadColumns(mpc::Protocol& p, InputTable input,
                                  const std::vector<std::string>& columns, int frac_bits) {
   std::vector<frame::Column> loaded;
   for (const std::string& name : columns) {
@@ -17,7 +17,7 @@ Result<frame::Table> LoadColumns(mpc::Protocol& p, const InputTable& input,
       return InvalidArgumentError(
           fmt::format("column '{}' was not supplied with the dataset", name));
     }
-    const InputColumn& in = it->second;
+    InputColumn& in = it->second;
     if (in.values.shape() != mpc::Shape{input.rows}) {
       return InvalidArgumentError(
           fmt::format("column '{}' has shape {}; the dataset's {} rows need [{}]", name,
@@ -25,10 +25,10 @@ Result<frame::Table> LoadColumns(mpc::Protocol& p, const InputTable& input,
     }
     // Integers and booleans carry no fractional bits, decimals the upload's; categories stay
     // indices.
-    frame::Column column{name, in.type, in.categories, in.values, {}, false};
+    frame::Column column{name, in.type, std::move(in.categories), std::move(in.values), {}, false};
     if (in.type != ColumnType::kCategorical) {
       const int from = in.type == ColumnType::kDecimal ? input.frac_bits : 0;
-      ARCA_ASSIGN_OR_RETURN(column.values, fxp::Rescale(p, in.values, from, frac_bits));
+      ARCA_ASSIGN_OR_RETURN(column.values, fxp::Rescale(p, column.values, from, frac_bits));
     }
     loaded.push_back(std::move(column));
   }

@@ -14,8 +14,9 @@ namespace arca::plan {
 
 // The `columns` of `input` as a table whose rows are all valid: integers and booleans become
 // fixed point at `frac_bits` (a local product), decimals are rescaled from the upload's bits.
-// A missing column or a wrong shape is an error.
-Result<frame::Table> LoadColumns(mpc::Protocol& p, const InputTable& input,
+// The columns are moved out of `input` (the caller passes a copy of what it keeps). A missing
+// column or a wrong shape is an error.
+Result<frame::Table> LoadColumns(mpc::Protocol& p, InputTable input,
                                  const std::vector<std::string>& columns, int frac_bits);
 
 }  // namespace arca::plan

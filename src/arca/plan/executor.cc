@@ -123,13 +123,13 @@ class Progress {
 
 class Runner {
  public:
-  Runner(const ValidatedPlan& plan, mpc::Protocol& p, const ExecutionInputs& inputs,
+  Runner(const ValidatedPlan& plan, mpc::Protocol& p, ExecutionInputs inputs,
          const ExecutionProgress& progress)
       : plan_(plan.plan),
         validated_(plan),
         p_(p),
         fp_(p, plan.plan.fractional_bits),
-        inputs_(inputs),
+        inputs_(std::move(inputs)),
         progress_(plan.plan, progress),
         values_(plan.plan.nodes.size()),
         reads_left_(plan.plan.nodes.size(), 0),
@@ -139,6 +139,9 @@ class Runner {
       for (const std::string& input : node.inputs) ++reads_left_[index_.at(input)];
     }
     for (const Output& output : plan_.outputs) ++reads_left_[index_.at(output.node)];
+    for (const Node& node : plan_.nodes) {
+      if (const auto* args = std::get_if<ColumnArgs>(&node.args)) ++loads_left_[args->dataset];
+    }
   }
 
   Result<ExecutionResult> Run() {
@@ -175,8 +178,7 @@ class Runner {
     switch (node.op) {
       case Op::kColumn: {
         const auto& args = std::get<ColumnArgs>(node.args);
-        return AsNodeValue(
-            LoadColumns(p_, inputs_.datasets.at(args.dataset), args.columns, fp_.frac_bits()));
+        return AsNodeValue(LoadColumns(p_, TakeInput(args), args.columns, fp_.frac_bits()));
       }
       case Op::kFilter: {
         ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(node, 0));
@@ -205,6 +207,20 @@ class Runner {
         return Infer(i, std::get<InferArgs>(node.args));
     }
     return InternalError("unknown op");
+  }
+
+  // The dataset a `column` node reads: moved out for the last node that reads it (its columns
+  // are then held once, in the plan's tables), otherwise a copy of the columns this one reads.
+  InputTable TakeInput(const ColumnArgs& args) {
+    InputTable& input = inputs_.datasets.at(args.dataset);
+    if (--loads_left_[args.dataset] == 0) return std::move(input);
+    InputTable copy{.rows = input.rows, .frac_bits = input.frac_bits, .columns = {}};
+    for (const std::string& name : args.columns) {
+      if (const auto it = input.columns.find(name); it != input.columns.end()) {
+        copy.columns.insert(*it);
+      }
+    }
+    return copy;
   }
 
   // Node j's value as a table (the validator refuses a non-table input before any step).
@@ -674,7 +690,9 @@ class Runner {
   const ValidatedPlan& validated_;
   mpc::Protocol& p_;
   fxp::FixedPoint fp_;
-  const ExecutionInputs& inputs_;
+  ExecutionInputs inputs_;
+  // How many `column` nodes are still to load each dataset.
+  std::map<std::string, int> loads_left_;
   Progress progress_;
   std::map<std::string, size_t> index_;
   std::vector<std::set<std::string>> sources_;
@@ -692,12 +710,12 @@ class Runner {
 }  // namespace
 
 Result<ExecutionResult> Execute(const ValidatedPlan& plan, mpc::Protocol& protocol,
-                                const ExecutionInputs& inputs, const ExecutionProgress& progress) {
+                                ExecutionInputs inputs, const ExecutionProgress& progress) {
   if (Status s = fxp::CheckFracBits(plan.plan.fractional_bits); !s.ok()) return s;
   if (plan.order.size() != plan.plan.nodes.size()) {
     return InvalidArgumentError("the plan has not been validated (plan::Validate)");
   }
-  Runner runner(plan, protocol, inputs, progress);
+  Runner runner(plan, protocol, std::move(inputs), progress);
   return runner.Run();
 }
 

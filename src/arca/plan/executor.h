@@ -101,8 +101,12 @@ using ExecutionProgress = std::function<void(double fraction)>;
 // than its schema's, wrong shapes), a category unknown to a column, a model of the wrong size,
 // a use of an aggregate-only column (refused before any protocol step), a statistic or model
 // resting on fewer rows than an owner's min_rows (without the count), or a protocol failure.
+//
+// The inputs are consumed: a dataset's columns are moved into the plan's table by the last
+// `column` node that reads them, so they are not held twice (callers that run a plan again
+// pass a copy).
 Result<ExecutionResult> Execute(const ValidatedPlan& plan, mpc::Protocol& protocol,
-                                const ExecutionInputs& inputs,
+                                ExecutionInputs inputs,
                                 const ExecutionProgress& progress = nullptr);
 
 }  // namespace arca::plan
