@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::OpenFdCount;
+using testing::SettledThreadCount;
 using testing::SimNodes;
 using testing::ThreadCount;
 
@@ -212,7 +213,7 @@ TEST(AttestedLinkTest, NoThreadOrSocketOutlivesTheLinks) {
     links.a->Shutdown();
     links.a->Shutdown();  // idempotent
   }
-  EXPECT_EQ(ThreadCount(), threads);
+  EXPECT_EQ(SettledThreadCount(threads), threads);
   EXPECT_EQ(OpenFdCount(), fds);
 }
 

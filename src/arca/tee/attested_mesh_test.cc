@@ -22,6 +22,7 @@ using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using testing::OpenFdCount;
+using testing::SettledThreadCount;
 using testing::SimNodes;
 using testing::SimSelf;
 using testing::ThreadCount;
@@ -114,7 +115,7 @@ TEST_P(AttestedConformanceTest, PassesWithEveryPartyOnItsOwnSimulatedTee) {
       EXPECT_TRUE(results[p].ok()) << "party " << p << ": " << results[p].ToString();
     }
   }
-  EXPECT_EQ(ThreadCount(), threads) << "a thread outlived the session";
+  EXPECT_EQ(SettledThreadCount(threads), threads) << "a thread outlived the session";
   EXPECT_EQ(OpenFdCount(), fds) << "a socket outlived the session";
 }
 
@@ -296,7 +297,7 @@ TEST_P(LostPartyTest, TheOthersReportTheLostParty) {
         << s.ToString();
     EXPECT_THAT(s.message(), HasSubstr("connection lost")) << s.ToString();
   }
-  EXPECT_EQ(ThreadCount(), threads);
+  EXPECT_EQ(SettledThreadCount(threads), threads);
   EXPECT_EQ(OpenFdCount(), fds);
 }
 

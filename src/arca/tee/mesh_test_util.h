@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "arca/tee/attested_tls.h"
 #include "arca/tee/sim_tee.h"
@@ -85,6 +87,15 @@ inline size_t CountEntries(const char* directory) {
   return n;
 }
 inline size_t ThreadCount() { return CountEntries("/proc/self/task"); }
+// The thread count once it is `expected` or a second has passed. pthread_join returns when the
+// kernel clears the thread's id, a moment before its entry leaves /proc/self/task, so a count
+// taken right after the last join may still include a thread that has ended.
+inline size_t SettledThreadCount(size_t expected) {
+  for (int i = 0; i < 100 && ThreadCount() != expected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return ThreadCount();
+}
 inline size_t OpenFdCount() { return CountEntries("/proc/self/fd"); }
 
 }  // namespace arca::tee::testing
