@@ -177,7 +177,11 @@ Status RunPlanAtParty(mpc::Protocol& p, mpc::ProtocolKind kind, const PlanJob& j
   PreparedOp prepared;
   prepared.before_run = [&] {
     last.reset();
-    run_inputs = --runs_left == 0 ? std::move(inputs) : inputs;
+    if (--runs_left == 0) {
+      run_inputs = std::move(inputs);
+    } else {
+      run_inputs = inputs;
+    }
     ResetPeakRss();
   };
   prepared.run = [&]() -> Result<mpc::Shared> {

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <map>
+#include <list>
 #include <mutex>
 #include <new>
 #include <vector>
@@ -37,22 +37,32 @@ class LargeBlockCache {
     return *cache;
   }
 
-  // A cached block of capacity in [need, need·5/4], or null after freeing the oldest blocks
-  // (at least `need` bytes of them, or all).
+  // The smallest cached block of capacity in [need, need·5/4], or null after freeing the
+  // oldest blocks (at least `need` bytes of them, or all). The cache holds at most a few
+  // hundred blocks, so a scan costs nothing next to the request it serves.
   void* Take(size_t need, size_t* capacity) {
     std::vector<void*> evicted;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = by_size_.lower_bound(need);
-      if (it != by_size_.end() && it->first <= need / 4 * 5) {
-        *capacity = it->first;
-        void* p = Remove(it->second);
-        by_size_.erase(it);
+      auto best = blocks_.end();
+      for (auto it = blocks_.begin(); it != blocks_.end(); ++it) {
+        if (it->capacity >= need && it->capacity <= need / 4 * 5 &&
+            (best == blocks_.end() || it->capacity < best->capacity)) {
+          best = it;
+        }
+      }
+      if (best != blocks_.end()) {
+        *capacity = best->capacity;
+        void* p = best->p;
+        bytes_ -= best->capacity;
+        blocks_.erase(best);
         return p;
       }
-      for (size_t freed = 0; freed < need && !by_age_.empty();) {
-        freed += by_age_.begin()->second.capacity;
-        evicted.push_back(RemoveOldest());
+      for (size_t freed = 0; freed < need && !blocks_.empty();) {
+        freed += blocks_.front().capacity;
+        bytes_ -= blocks_.front().capacity;
+        evicted.push_back(blocks_.front().p);
+        blocks_.pop_front();
       }
     }
     for (void* p : evicted) std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): aligned_alloc
@@ -64,9 +74,7 @@ class LargeBlockCache {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (bytes_ + capacity <= limit_) {
-        const uint64_t age = next_age_++;
-        by_age_.emplace(age, Block{capacity, p});
-        by_size_.emplace(capacity, age);
+        blocks_.push_back(Block{capacity, p});
         bytes_ += capacity;
         return;
       }
@@ -87,32 +95,9 @@ class LargeBlockCache {
 
   explicit LargeBlockCache(size_t limit) : limit_(limit) {}
 
-  // Removes the block given at `age` from by_age_ (the caller erases its by_size_ entry).
-  void* Remove(uint64_t age) {
-    const auto it = by_age_.find(age);
-    void* p = it->second.p;
-    bytes_ -= it->second.capacity;
-    by_age_.erase(it);
-    return p;
-  }
-
-  void* RemoveOldest() {
-    const auto oldest = by_age_.begin();
-    const auto [first, last] = by_size_.equal_range(oldest->second.capacity);
-    for (auto it = first; it != last; ++it) {
-      if (it->second == oldest->first) {
-        by_size_.erase(it);
-        break;
-      }
-    }
-    return Remove(oldest->first);
-  }
-
   const size_t limit_;
   std::mutex mu_;
-  std::map<uint64_t, Block> by_age_;         // the order blocks were given in
-  std::multimap<size_t, uint64_t> by_size_;  // capacity -> age
-  uint64_t next_age_ = 0;
+  std::list<Block> blocks_;  // in the order they were given, the oldest first
   size_t bytes_ = 0;
 };
 

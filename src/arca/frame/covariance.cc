@@ -130,7 +130,8 @@ Result<CovarianceMatrix> ComputeCovariance(fxp::FixedPoint& fp, const Table& tab
   }
   ARCA_ASSIGN_OR_RETURN(Shared squares, GramWide(fp, centred));
   ARCA_ASSIGN_OR_RETURN(squares, p.Reshape(std::move(squares), Shape{k * k}));
-  // Divided by max(m - 1, 0), which the division takes as max(m - 1, 1); present where m >= 2.
+  // Divided by m - [m >= 1] = max(m - 1, 0), which the division takes as max(m - 1, 1);
+  // present where m >= 2.
   ARCA_ASSIGN_OR_RETURN(Shared adjusted, p.Add(m, below_one));
   ARCA_ASSIGN_OR_RETURN(adjusted, p.AddPublic(adjusted, RingTensor::Scalar(uint64_t{0} - 1)));
   ARCA_ASSIGN_OR_RETURN(Shared cov_divisors, Repeat(p, adjusted, k * k));

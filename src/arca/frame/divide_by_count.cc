@@ -5,24 +5,16 @@
 #include <algorithm>
 #include <bit>
 #include <utility>
+#include <vector>
 
+#include "arca/frame/table.h"
 #include "arca/mpc/ops.h"
 
 namespace arca::frame {
-namespace {
 
 using mpc::RingTensor;
 using mpc::Shape;
 using mpc::Shared;
-
-RingTensor PowerOfTwo(int bits) { return RingTensor::Scalar(uint64_t{1} << bits); }
-
-// Rows [i·n, (i + 1)·n) of a rank-1 tensor.
-Result<Shared> Part(mpc::Protocol& p, const Shared& parts, int64_t i, int64_t n) {
-  return p.SliceRows(parts, i * n, (i + 1) * n);
-}
-
-}  // namespace
 
 int CountBits(int64_t rows) {
   return std::max(
@@ -59,32 +51,26 @@ Result<Shared> DivideByCount(fxp::FixedPoint& fp, const Shared& x, const Shared&
   ARCA_ASSIGN_OR_RETURN(zero_count, p.Reshape(std::move(zero_count), Shape{n}));
   ARCA_ASSIGN_OR_RETURN(Shared divisor, p.Add(counts, zero_count));
 
-  // [c·s, hi·s, lo·s] in one product; c·s in [2^(K-1), 2^K), hi·s <= |x|/2, lo·s < 2^(2K-1).
+  // c·s, hi·s and lo·s in one product: c·s in [2^(K-1), 2^K), hi·s <= |x|/2, lo·s < 2^(2K-1).
   ARCA_ASSIGN_OR_RETURN(mpc::SplitParts x_parts, mpc::SplitAt(p, values, k));
-  ARCA_ASSIGN_OR_RETURN(Shared operands, p.ConcatRows({divisor, x_parts.hi, x_parts.lo}));
-  ARCA_ASSIGN_OR_RETURN(Shared scales_thrice, p.ConcatRows({scale, scale, scale}));
-  ARCA_ASSIGN_OR_RETURN(Shared scaled, p.Mul(operands, scales_thrice));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> scaled,
+                        MulEach(p, {divisor, x_parts.hi, x_parts.lo}, {scale, scale, scale}));
   // c·s / 2^K in [1/2, 1) as fixed point and lo·s / 2^K in one truncation.
-  ARCA_ASSIGN_OR_RETURN(Shared normalized, Part(p, scaled, 0, n));
-  ARCA_ASSIGN_OR_RETURN(normalized, p.MulPublic(normalized, PowerOfTwo(f)));
-  ARCA_ASSIGN_OR_RETURN(Shared lo_scaled, Part(p, scaled, 2, n));
-  ARCA_ASSIGN_OR_RETURN(Shared to_shrink, p.ConcatRows({normalized, lo_scaled}));
+  ARCA_ASSIGN_OR_RETURN(Shared normalized,
+                        p.MulPublic(scaled[0], RingTensor::Scalar(uint64_t{1} << f)));
+  ARCA_ASSIGN_OR_RETURN(Shared to_shrink, p.ConcatRows({normalized, scaled[2]}));
   ARCA_ASSIGN_OR_RETURN(Shared shrunk, p.Truncate(to_shrink, k));
-  ARCA_ASSIGN_OR_RETURN(normalized, Part(p, shrunk, 0, n));
-  ARCA_ASSIGN_OR_RETURN(Shared hi_scaled, Part(p, scaled, 1, n));
-  ARCA_ASSIGN_OR_RETURN(Shared lo_shrunk, Part(p, shrunk, 1, n));
-  ARCA_ASSIGN_OR_RETURN(Shared u, p.Add(hi_scaled, lo_shrunk));  // x·s / 2^K
+  ARCA_ASSIGN_OR_RETURN(normalized, p.SliceRows(shrunk, 0, n));
+  ARCA_ASSIGN_OR_RETURN(Shared lo_shrunk, p.SliceRows(shrunk, n, 2 * n));
+  ARCA_ASSIGN_OR_RETURN(Shared u, p.Add(scaled[1], lo_shrunk));  // x·s / 2^K
 
   // u · 2^K/(c·s) = (u_hi·r·2^f + u_lo·r) / 2^f with r the reciprocal at f bits.
   ARCA_ASSIGN_OR_RETURN(Shared inverse, fp.Reciprocal(normalized));
   ARCA_ASSIGN_OR_RETURN(mpc::SplitParts u_parts, mpc::SplitAt(p, u, f));
-  ARCA_ASSIGN_OR_RETURN(Shared parts, p.ConcatRows({u_parts.hi, u_parts.lo}));
-  ARCA_ASSIGN_OR_RETURN(Shared inverses, p.ConcatRows({inverse, inverse}));
-  ARCA_ASSIGN_OR_RETURN(Shared products, p.Mul(parts, inverses));
-  ARCA_ASSIGN_OR_RETURN(Shared high, Part(p, products, 0, n));
-  ARCA_ASSIGN_OR_RETURN(Shared low, Part(p, products, 1, n));
-  ARCA_ASSIGN_OR_RETURN(low, p.Truncate(low, f));
-  ARCA_ASSIGN_OR_RETURN(Shared quotient, p.Add(high, low));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> products,
+                        MulEach(p, {u_parts.hi, u_parts.lo}, {inverse, inverse}));
+  ARCA_ASSIGN_OR_RETURN(Shared low, p.Truncate(products[1], f));
+  ARCA_ASSIGN_OR_RETURN(Shared quotient, p.Add(products[0], low));
   return p.Reshape(std::move(quotient), x.shape());
 }
 

@@ -258,13 +258,10 @@ Status TakeFirstPass(mpc::Protocol& p, const Layout& in, const FirstPass& pass,
   return OkStatus();
 }
 
-// [count < 1] of each column, for the variances' divisors.
-using BelowOne = std::vector<Shared>;
-
 // One batch of comparisons: the sizes against 1 and the minimum group size, the counts of
 // columns with nulls against 1 and 2.
-Result<BelowOne> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g,
-                               int64_t min_group_size, GroupStatistics& out) {
+Status CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g, int64_t min_group_size,
+                     GroupStatistics& out) {
   std::vector<Shared> compared = {out.size};
   std::vector<int64_t> compared_at(out.columns.size(), 0);
   for (size_t i = 0; i < out.columns.size(); ++i) {
@@ -290,16 +287,14 @@ Result<BelowOne> CompareCounts(mpc::Protocol& p, const Layout& in, int64_t g,
   ARCA_ASSIGN_OR_RETURN(Shared empty, below_of(1, 0));
   ARCA_ASSIGN_OR_RETURN(Shared suppressed, p.Sub(too_small, empty));
   ARCA_ASSIGN_OR_RETURN(out.suppressed, p.Sum(suppressed, -1));
-  BelowOne result;
   for (size_t i = 0; i < out.columns.size(); ++i) {
     ColumnStatistics& c = out.columns[i];
     ARCA_ASSIGN_OR_RETURN(Shared one, below_of(1, compared_at[i]));
     ARCA_ASSIGN_OR_RETURN(Shared two, below_of(2, compared_at[i]));
     ARCA_ASSIGN_OR_RETURN(c.has_value, p.Sub(ones, one));
     ARCA_ASSIGN_OR_RETURN(c.has_two, p.Sub(ones, two));
-    result.push_back(std::move(one));
   }
-  return result;
+  return OkStatus();
 }
 
 // sum / max(count, 1) of every column with a mean or var, in one division.
@@ -360,17 +355,15 @@ Result<Shared> SquaredDeviations(fxp::FixedPoint& fp, int64_t n, const Grouping&
 // var (and std) of every column that asks: pass 2, then one division and one root.
 Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
                      const std::vector<ColumnRequest>& requests, const Layout& in,
-                     const std::optional<Shared>& kept_h, const BelowOne& below_one,
-                     GroupStatistics& out) {
+                     const std::optional<Shared>& kept_h, GroupStatistics& out) {
   mpc::Protocol& p = fp.protocol();
   std::vector<Shared> means, counts;
   for (size_t i = 0; i < requests.size(); ++i) {
     if (in.variance_at[i] < 0) continue;
     means.push_back(out.columns[i].mean);
-    // max(count - 1, 0), which the division takes as max(count - 1, 1).
-    ARCA_ASSIGN_OR_RETURN(Shared clamped, p.Add(out.columns[i].count, below_one[i]));
-    ARCA_ASSIGN_OR_RETURN(clamped, p.AddPublic(clamped, RingTensor::Scalar(uint64_t{0} - 1)));
-    counts.push_back(std::move(clamped));
+    // count - [count >= 1] = max(count - 1, 0), which the division takes as max(count - 1, 1).
+    ARCA_ASSIGN_OR_RETURN(Shared divisor, p.Sub(out.columns[i].count, out.columns[i].has_value));
+    counts.push_back(std::move(divisor));
   }
   if (means.empty()) return OkStatus();
   ARCA_ASSIGN_OR_RETURN(Shared mean_columns, StackColumns(p, means));  // [G, v]
@@ -413,10 +406,9 @@ Result<GroupStatistics> ComputeGroupStatistics(fxp::FixedPoint& fp, const Table&
   GroupStatistics out;
   out.columns.resize(requests.size());
   ARCA_RETURN_IF_ERROR(TakeFirstPass(p, in, pass, out));
-  ARCA_ASSIGN_OR_RETURN(BelowOne below_one,
-                        CompareCounts(p, in, grouping.groups, grouping.min_group_size, out));
+  ARCA_RETURN_IF_ERROR(CompareCounts(p, in, grouping.groups, grouping.min_group_size, out));
   ARCA_RETURN_IF_ERROR(ComputeMeans(fp, requests, n, out));
-  ARCA_RETURN_IF_ERROR(ComputeSpread(fp, n, grouping, requests, in, pass.kept_h, below_one, out));
+  ARCA_RETURN_IF_ERROR(ComputeSpread(fp, n, grouping, requests, in, pass.kept_h, out));
   return out;
 }
 

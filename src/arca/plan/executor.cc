@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <iterator>
 #include <utility>
 #include <variant>
 
@@ -137,11 +135,9 @@ class Runner {
     for (size_t i = 0; i < plan_.nodes.size(); ++i) index_.emplace(plan_.nodes[i].id, i);
     for (const Node& node : plan_.nodes) {
       for (const std::string& input : node.inputs) ++reads_left_[index_.at(input)];
-    }
-    for (const Output& output : plan_.outputs) ++reads_left_[index_.at(output.node)];
-    for (const Node& node : plan_.nodes) {
       if (const auto* args = std::get_if<ColumnArgs>(&node.args)) ++loads_left_[args->dataset];
     }
+    for (const Output& output : plan_.outputs) ++reads_left_[index_.at(output.node)];
   }
 
   Result<ExecutionResult> Run() {
@@ -246,14 +242,20 @@ class Runner {
     return TakeTable(index_.at(node.inputs.at(k)));
   }
 
+  // Whether `table` has a column outside `read`, and `table` without such columns.
+  static bool HasUnread(const Table& table, const ColumnSet& read) {
+    return read && std::any_of(table.columns.begin(), table.columns.end(),
+                               [&](const frame::Column& c) { return !read->contains(c.name); });
+  }
+  static void KeepRead(Table& table, const ColumnSet& read) {
+    if (!read) return;
+    std::erase_if(table.columns, [&](const frame::Column& c) { return !read->contains(c.name); });
+  }
+
   // Node i's table without the columns no later node or output reads (read_columns.h), so
   // that the steps after it neither carry nor shuffle them.
   void DropUnreadColumns(size_t i) {
-    Table* table = std::get_if<Table>(&values_[i]);
-    const ColumnSet& read = read_columns_[i];
-    if (table == nullptr || !read) return;
-    std::erase_if(table->columns,
-                  [&](const frame::Column& column) { return !read->contains(column.name); });
+    if (Table* table = std::get_if<Table>(&values_[i])) KeepRead(*table, read_columns_[i]);
   }
 
   // One read of node j's value is done; after its last, the value is dropped (memory stays
@@ -279,8 +281,8 @@ class Runner {
   }
 
   // The union of the node's inputs. An input that another node also reads may keep columns
-  // this union's readers do not (DropUnreadColumns); the union takes only the columns read of
-  // it, the same of every input, copying them from such an input.
+  // that this union's readers do not (DropUnreadColumns); the union takes such an input
+  // (TakeTable) without them, so that it gets the same columns of every input.
   Result<NodeValue> Union(size_t i) {
     const Node& node = plan_.nodes[i];
     const ColumnSet& read = read_columns_[i];
@@ -289,17 +291,10 @@ class Runner {
     std::vector<const Table*> tables;
     for (size_t k = 0; k < node.inputs.size(); ++k) {
       ARCA_ASSIGN_OR_RETURN(const Table* table, TableInput(node, k));
-      const auto unread = [&](const frame::Column& c) { return !read->contains(c.name); };
-      if (read && std::any_of(table->columns.begin(), table->columns.end(), unread)) {
-        Table copy{.rows = table->rows,
-                   .columns = {},
-                   .valid = table->valid,
-                   .all_valid = table->all_valid,
-                   .valid_first = table->valid_first,
-                   .notices = table->notices};
-        std::copy_if(table->columns.begin(), table->columns.end(), std::back_inserter(copy.columns),
-                     std::not_fn(unread));
-        narrowed.push_back(std::move(copy));
+      if (HasUnread(*table, read)) {
+        ARCA_ASSIGN_OR_RETURN(Table taken, TakeTable(node, k));
+        KeepRead(taken, read);
+        narrowed.push_back(std::move(taken));
         table = &narrowed.back();
       }
       tables.push_back(table);
