@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <list>
@@ -17,9 +18,31 @@ namespace {
 
 // Large buffers are aligned to huge pages and ask the kernel for them: a fresh 80 MB tensor
 // then costs 40 page faults instead of 20,000, which matters on virtual machines where a fault
-// is expensive. (With transparent huge pages set to "never", the advice is ignored.)
+// is expensive. (With transparent huge pages set to "never", the advice is ignored.) They are
+// mapped from the kernel directly, so that a freed one gives its pages back at once: malloc
+// serves blocks below its dynamic threshold (which rises to 32 MB) from its heap, where freed
+// memory stays resident and a process's footprint only grows.
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kLarge = 2 * kHugePage;
+
+size_t RoundUp(size_t size, size_t multiple) { return (size + multiple - 1) / multiple * multiple; }
+
+// `capacity` bytes (a multiple of kHugePage) at a kHugePage boundary, or null: maps a huge
+// page more and unmaps what lies outside the aligned range.
+void* MapLarge(size_t capacity) {
+  const size_t span = capacity + kHugePage;
+  void* mapped = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) return nullptr;
+  auto* const begin = static_cast<uint8_t*>(mapped);
+  const size_t lead = (kHugePage - reinterpret_cast<uintptr_t>(begin) % kHugePage) % kHugePage;
+  uint8_t* const aligned = begin + lead;
+  if (lead > 0) munmap(begin, lead);
+  if (span - lead > capacity) munmap(aligned + capacity, span - lead - capacity);
+  madvise(aligned, capacity, MADV_HUGEPAGE);
+  return aligned;
+}
+
+void UnmapLarge(void* p, size_t capacity) { munmap(p, capacity); }
 
 // Freed large blocks, for reuse. A block serves a request of at least 4/5 of its capacity, so
 // that little is wasted. A request the cache cannot serve (a miss) frees the oldest cached
@@ -41,7 +64,7 @@ class LargeBlockCache {
   // oldest blocks (at least `need` bytes of them, or all). The cache holds at most a few
   // hundred blocks, so a scan costs nothing next to the request it serves.
   void* Take(size_t need, size_t* capacity) {
-    std::vector<void*> evicted;
+    std::vector<Block> evicted;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto best = blocks_.end();
@@ -61,11 +84,11 @@ class LargeBlockCache {
       for (size_t freed = 0; freed < need && !blocks_.empty();) {
         freed += blocks_.front().capacity;
         bytes_ -= blocks_.front().capacity;
-        evicted.push_back(blocks_.front().p);
+        evicted.push_back(blocks_.front());
         blocks_.pop_front();
       }
     }
-    for (void* p : evicted) std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): aligned_alloc
+    for (const Block& block : evicted) UnmapLarge(block.p, block.capacity);
     return nullptr;
   }
 
@@ -79,7 +102,7 @@ class LargeBlockCache {
         return;
       }
     }
-    std::free(p);  // NOLINT(cppcoreguidelines-no-malloc): pairs with aligned_alloc below
+    UnmapLarge(p, capacity);
   }
 
   size_t bytes() {
@@ -113,15 +136,19 @@ void Buffer::Release::operator()(uint8_t* p) const {
 
 Buffer::Buffer(size_t size) : size_(size) {
   if (size == 0) return;
-  const size_t alignment = size >= kLarge ? kHugePage : kAlignment;
-  // aligned_alloc wants a multiple of the alignment.
-  size_t capacity = (size + alignment - 1) / alignment * alignment;
-  void* p = alignment == kHugePage ? LargeBlockCache::Get().Take(capacity, &capacity) : nullptr;
-  if (p == nullptr) {
-    p = std::aligned_alloc(alignment, capacity);
-    if (p == nullptr) throw std::bad_alloc();
-    if (alignment == kHugePage) madvise(p, capacity, MADV_HUGEPAGE);
+  // aligned_alloc wants a multiple of the alignment. Whether a block is large is decided on its
+  // capacity, as Release decides it: a block just under kLarge whose capacity rounded up to
+  // kLarge would otherwise be released into the cache without having been counted out of it.
+  size_t capacity = RoundUp(size, kAlignment);
+  void* p = nullptr;
+  if (capacity >= kLarge) {
+    capacity = RoundUp(size, kHugePage);
+    p = LargeBlockCache::Get().Take(capacity, &capacity);
+    if (p == nullptr) p = MapLarge(capacity);
+  } else {
+    p = std::aligned_alloc(kAlignment, capacity);
   }
+  if (p == nullptr) throw std::bad_alloc();
   data_ = std::unique_ptr<uint8_t[], Release>(static_cast<uint8_t*>(p), Release{capacity});
 }
 

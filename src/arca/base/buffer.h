@@ -4,7 +4,8 @@
 // every producer overwrites them, so zeroing would only cost time. Moving a Buffer moves the
 // storage, which is how a tensor becomes a message (and a message a tensor) without a copy.
 //
-// Large buffers (4 MB and more) use huge pages and, once freed, are kept in a bounded cache
+// Large buffers (4 MB and more) are mapped from the kernel in huge pages (so a freed one that
+// leaves the cache gives its memory back at once) and, once freed, are kept in a bounded cache
 // for the next buffer of about the same size: fresh memory from the kernel is zeroed page by
 // page, which dominated large operations before. A buffer the cache cannot serve frees its
 // oldest blocks first, so the cache never raises the process's peak memory above what the

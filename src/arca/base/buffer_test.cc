@@ -71,5 +71,22 @@ TEST(BufferTest, AMissFreesTheOldestCachedBlocks) {
   EXPECT_EQ(BufferCacheBytes(), 24 * mb);
 }
 
+// Whether a buffer is large is decided on its rounded capacity, on allocation and on release
+// alike: one just under 4 MB, whose capacity rounds up to 4 MB, is allocated as a large block
+// (the cache's bytes account for it) rather than slipping into the cache when freed.
+TEST(BufferTest, ABufferJustUnderTheLargeSizeIsCountedAsLarge) {
+  const size_t mb = size_t{1} << 20;
+  const Buffer drain(BufferCacheBytes() + 4 * mb);
+  ASSERT_EQ(BufferCacheBytes(), 0u);
+  { Buffer a(8 * mb), b(8 * mb); }
+  ASSERT_EQ(BufferCacheBytes(), 16 * mb);
+  {
+    Buffer almost(4 * mb - 8);  // a miss: frees the oldest 8 MB block
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(almost.data()) % (2 * mb), 0u);
+    EXPECT_EQ(BufferCacheBytes(), 8 * mb);
+  }
+  EXPECT_EQ(BufferCacheBytes(), 12 * mb);
+}
+
 }  // namespace
 }  // namespace arca
