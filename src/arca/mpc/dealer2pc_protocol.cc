@@ -128,11 +128,14 @@ Result<Shared> Dealer2pcProtocol::EqualPublic(const Shared& x, const RingTensor&
   return Compare(x, values, Comparison::kEqual);
 }
 
-Result<Shared> Dealer2pcProtocol::Shuffle(const Shared& x) {
+Result<Shared> Dealer2pcProtocol::Shuffle(Shared x) {
   ARCA_RETURN_IF_ERROR(CheckShuffle(x));
   Assisted ctx = Begin(Op::kShuffle);
-  ARCA_ASSIGN_OR_RETURN(RingTensor y, ShuffleShares(ctx, OperandOf(x).share, x.shape()));
-  return Make(x.shape(), std::move(y));
+  const Shape shape = x.shape();
+  std::vector<RingTensor> parts = std::move(x).TakeParts();
+  RingTensor share = parts.empty() ? RingTensor() : std::move(parts[0]);
+  ARCA_ASSIGN_OR_RETURN(RingTensor y, ShuffleShares(ctx, std::move(share), shape));
+  return Make(shape, std::move(y));
 }
 
 Result<Shared> Dealer2pcProtocol::Reusable(const Shared& x) {

@@ -36,7 +36,7 @@ class Dealer2pcProtocol final : public Protocol {
   Result<Shared> Truncate(const Shared& x, int bits) override;
   Result<Shared> LessThanPublic(const Shared& x, const RingTensor& thresholds) override;
   Result<Shared> EqualPublic(const Shared& x, const RingTensor& values) override;
-  Result<Shared> Shuffle(const Shared& x) override;
+  Result<Shared> Shuffle(Shared x) override;
   Result<Shared> Reusable(const Shared& x) override;
   OpCost Cost(const OpCall& call) const override;
 

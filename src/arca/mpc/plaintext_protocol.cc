@@ -69,7 +69,7 @@ Result<Shared> PlaintextProtocol::EqualPublic(const Shared& x, const RingTensor&
   return CompareAll(x, values, [](uint64_t v, uint64_t t) { return v == t; });
 }
 
-Result<Shared> PlaintextProtocol::Shuffle(const Shared& x) {
+Result<Shared> PlaintextProtocol::Shuffle(Shared x) {
   ARCA_RETURN_IF_ERROR(CheckShuffle(x));
   return Wrap(
       PermuteRows(x.part(0), RandomPermutation(x.shape().dim(0), session().PrivateStream())));

@@ -129,8 +129,9 @@ class Protocol {
   virtual Result<Shared> LessThanPublic(const Shared& x, const RingTensor& thresholds) = 0;
   // [x == v_i] for each public value v_i; the result has shape [T, ...x's shape].
   virtual Result<Shared> EqualPublic(const Shared& x, const RingTensor& values) = 0;
-  // The rows of x (first dimension) in a uniformly random order that no party learns.
-  virtual Result<Shared> Shuffle(const Shared& x) = 0;
+  // The rows of x (first dimension) in a uniformly random order that no party learns. Takes x
+  // (its shares are dropped once masked): a sort holds its table once, not twice.
+  virtual Result<Shared> Shuffle(Shared x) = 0;
   // x prepared as an operand of many products: on dealer2pc its masked value is opened once
   // here and never again (a feature matrix reused across iterations); elsewhere x unchanged.
   virtual Result<Shared> Reusable(const Shared& x) = 0;

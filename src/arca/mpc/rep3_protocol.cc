@@ -181,18 +181,22 @@ Result<Shared> Rep3Protocol::ToReplicated(Assisted& ctx, const Shape& shape, Rin
     ARCA_ASSIGN_OR_RETURN(RingTensor z2, ReceiveTensor(net, 1, tag, shape));
     return Shared(shape, {std::move(z2), std::move(z0)});
   }
+  // On y in place, each mask dropped once used: y, z_1 and the copy sent are all it holds.
   crypto::Prg& pair = ctx.WithPeer();
-  const RingTensor zeta = Assisted::Draw(pair, shape);
-  RingTensor z1 = Assisted::Draw(pair, shape);
   RingTensor y = *std::move(additive).Reshaped(shape);
-  if (party() == 0) {
-    RingTensor z0 = ring::Sub(ring::Add(y, zeta), z1);
-    ARCA_RETURN_IF_ERROR(net.Send(2, tag, CopyOut(z0)));
-    return Shared(shape, {std::move(z0), std::move(z1)});
+  {
+    const RingTensor zeta = Assisted::Draw(pair, shape);
+    if (party() == 0) {
+      ring::AddInPlace(y, zeta);
+    } else {
+      ring::SubInPlace(y, zeta);
+    }
   }
-  RingTensor z2 = ring::Sub(y, zeta);
-  ARCA_RETURN_IF_ERROR(net.Send(2, tag, CopyOut(z2)));
-  return Shared(shape, {std::move(z1), std::move(z2)});
+  RingTensor z1 = Assisted::Draw(pair, shape);
+  if (party() == 0) ring::SubInPlace(y, z1);
+  ARCA_RETURN_IF_ERROR(net.Send(2, tag, CopyOut(y)));
+  if (party() == 0) return Shared(shape, {std::move(y), std::move(z1)});
+  return Shared(shape, {std::move(z1), std::move(y)});
 }
 
 Result<Shared> Rep3Protocol::Truncate(const Shared& x, int bits) {
@@ -222,13 +226,14 @@ Result<Shared> Rep3Protocol::EqualPublic(const Shared& x, const RingTensor& valu
   return Compare(x, values, Comparison::kEqual);
 }
 
-Result<Shared> Rep3Protocol::Shuffle(const Shared& x) {
+Result<Shared> Rep3Protocol::Shuffle(Shared x) {
   ARCA_RETURN_IF_ERROR(CheckShuffle(x));
   Assisted ctx(session(), 0, 1, 2, session().BeginOp(OpName(Op::kShuffle)));
-  const RingTensor additive = ToAdditive(x);
-  ARCA_ASSIGN_OR_RETURN(RingTensor y,
-                        ShuffleShares(ctx, party() == 2 ? nullptr : &additive, x.shape()));
-  return ToReplicated(ctx, x.shape(), std::move(y));
+  const Shape shape = x.shape();
+  RingTensor additive = ToAdditive(x);
+  x = Shared();
+  ARCA_ASSIGN_OR_RETURN(RingTensor y, ShuffleShares(ctx, std::move(additive), shape));
+  return ToReplicated(ctx, shape, std::move(y));
 }
 
 OpCost Rep3Protocol::Cost(const OpCall& call) const {

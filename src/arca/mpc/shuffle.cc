@@ -12,9 +12,9 @@ namespace {
 // uses first, then the other. A re-masks its output by R in round 0 and masks its share by M in
 // round 1, so it draws R then M; B masks by M in round 0 and re-masks by R in round 1, so it
 // draws M then R. H draws the same in the same order. Each mask is drawn when it is used and
-// dropped after, and every step updates in place where it can: a party holds at most three
-// copies of the matrix (its input share among them), which is what bounds a join's or sort's
-// memory.
+// dropped after, its input share is dropped once masked, and every step updates in place where
+// it can: a party holds at most three copies of the matrix (its input share among them, until
+// it is masked), which is what bounds a join's or sort's memory.
 
 Result<RingTensor> Receive(Assisted& ctx, bool from_helper, const Shape& shape) {
   const auto bytes = static_cast<size_t>(shape.numel()) * 8;
@@ -47,7 +47,7 @@ AssistedCost ShuffleCost(const Shape& shape) {
   return {{rounds, bytes, 0}, {rounds, bytes, 0}, {0, 0, 2 * bytes}};
 }
 
-Result<RingTensor> ShuffleShares(Assisted& ctx, const RingTensor* share, const Shape& shape) {
+Result<RingTensor> ShuffleShares(Assisted& ctx, RingTensor share, const Shape& shape) {
   const int64_t n = shape.dim(0);
   if (ctx.is_helper()) {
     crypto::Prg& with_a = ctx.HelperWith(Role::kA);
@@ -72,11 +72,12 @@ Result<RingTensor> ShuffleShares(Assisted& ctx, const RingTensor* share, const S
   // Round 0: B masks and sends; A permutes by pi_A; B takes H's correction.
   if (is_a) {
     ARCA_ASSIGN_OR_RETURN(RingTensor from_b, Receive(ctx, false, shape));
-    ring::AddInPlace(from_b, *share);
+    ring::AddInPlace(from_b, share);
+    share = RingTensor();
     s = PermuteAndRemask(std::move(from_b), perm, with_helper);
   } else {
-    ARCA_RETURN_IF_ERROR(
-        ctx.SendToPeer(ring::Sub(*share, Assisted::Draw(with_helper, shape)).TakeBuffer()));
+    ring::SubInPlace(share, Assisted::Draw(with_helper, shape));
+    ARCA_RETURN_IF_ERROR(ctx.SendToPeer(std::move(share).TakeBuffer()));
     ARCA_ASSIGN_OR_RETURN(s, Receive(ctx, true, shape));
   }
   s = PermuteRows(s, shared_perm);

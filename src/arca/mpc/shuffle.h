@@ -16,8 +16,9 @@
 
 namespace arca::mpc {
 
-// A, B: shares of the shuffled rows; H: empty. `share` is null at H.
-Result<RingTensor> ShuffleShares(Assisted& ctx, const RingTensor* share, const Shape& shape);
+// A, B: shares of the shuffled rows; H: empty. Takes `share` (empty at H), which is dropped
+// once masked.
+Result<RingTensor> ShuffleShares(Assisted& ctx, RingTensor share, const Shape& shape);
 AssistedCost ShuffleCost(const Shape& shape);
 
 }  // namespace arca::mpc
