@@ -9,11 +9,11 @@
 //  4. One sum scan (segmented_scan.h) of: the validity (size), each null column's weight
 //     w = valid·present (count), and w·x for sums; one max scan of w·(x + B) - B (max) and
 //     w·(B - x) - B (negated min), B = 2^62 - 1 standing in for rows that do not count.
-//  5. One comparison batch: [count < 1] and [count < 2] (null means, min, max, var, std) and
-//     [size < min_group_size]. Means: sum / max(count, 1) (divide_by_count.h). var, std: the
-//     group's mean is carried back to every row of the group (a first-value scan on the
-//     reversed rows), d = w·(x - mean), var = sum(d²) / max(count - 1, 1) (two passes, so no
-//     cancellation), std = sqrt(var + 2^-f).
+//  5. One comparison batch of what is asked: [count < 1] (nullable means, min, max; var, std),
+//     [count < 2] (var, std) and [size < min_group_size]; none for sums, counts and sizes. Means:
+//     sum / max(count, 1) (divide_by_count.h). var, std: the group's mean is carried back to every
+//     row of the group (a first-value scan on the reversed rows), d = w·(x - mean), var = sum(d²) /
+//     max(count - 1, 1) (two passes, so no cancellation), std = sqrt(var + 2^-f).
 //  6. min_group_size K > 1: valid &= [size >= K]; the Notice "groups suppressed (fewer than K
 //     rows)" counts the valid groups that were dropped.
 // Results at each group's last row; other rows hold running values and are invalid.
@@ -28,7 +28,7 @@
 // Cost: SortRows's; RunStarts's (one EqualPublic of s + 1 components, ceil(log2(s + 1))
 // products); sum scans (ceil(log2 n) product levels) for sums and, with var/std, for squared
 // deviations and the mean carried back; a max scan (ceil(log2 n) levels of one LessThan and
-// two products) when min or max is asked; one LessThanPublic for the presence flags; per
+// two products) when min or max is asked; one LessThanPublic for the flags of step 5, if any; per
 // division batch one DivideByCount; a handful of single products. Batched over all aggregate
 // columns, so rounds do not grow with the number of aggregates (scans of more rows than
 // kScanElements / (columns + 1) go in batches, segmented_scan.h). Nothing is revealed beyond
@@ -84,8 +84,11 @@ struct ColumnWork {
   const Column* column = nullptr;
   bool sum = false, var = false, std = false, min = false, max = false;
   bool weighted = false;  // rows weigh by valid·present (or valid) rather than 1
+  // A mean, min or max of a column with nulls: null in a group without values.
+  bool null_when_empty = false;
   Shared weight, count_value, sum_value, mean, var_value, std_value, min_value, max_value;
-  Shared no_values, fewer_than_two;  // [count < 1], [count < 2]
+  // [count < 1] (with null_when_empty or var) and [count < 2] (with var), else empty.
+  Shared no_values, fewer_than_two;
 };
 
 Status CheckAggregate(const Table& table, const Aggregate& a) {
@@ -134,11 +137,11 @@ Result<Table> SortInput(mpc::Protocol& p, const Table& table, const std::vector<
 Result<Table> SortedInput(fxp::FixedPoint& fp, const Table& table,
                           const std::vector<std::string>& keys,
                           const std::vector<Aggregate>& aggregates) {
-  ARCA_ASSIGN_OR_RETURN(const Table view, SortInput(fp.protocol(), table, keys, aggregates));
+  ARCA_ASSIGN_OR_RETURN(Table view, SortInput(fp.protocol(), table, keys, aggregates));
   std::vector<SortKey> sort_keys;
   sort_keys.reserve(keys.size());
   for (const std::string& key : keys) sort_keys.push_back({key, true});
-  return SortRows(fp, view, sort_keys);
+  return SortRows(fp, std::move(view), sort_keys);
 }
 
 // The groups of a sorted table and the work on each aggregated column.
@@ -187,6 +190,8 @@ void PlanWork(Groups& g, const std::vector<Aggregate>& aggregates) {
     w.std |= a.how == Aggregation::kStd;
     w.min |= a.how == Aggregation::kMin;
     w.max |= a.how == Aggregation::kMax;
+    w.null_when_empty |= w.column->has_nulls &&
+                         Needs(a.how, {Aggregation::kMean, Aggregation::kMin, Aggregation::kMax});
   }
 }
 
@@ -253,15 +258,15 @@ Status ScanSumsAndExtremes(Groups& g) {
     if (w.sum) sum_inputs.push_back(w.weighted ? weighted[at++] : w.column->values);
     ARCA_RETURN_IF_ERROR(ExtremeInputs(g, w, weighted, at, max_inputs));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared sum_matrix, StackColumns(p, sum_inputs));
+  ARCA_ASSIGN_OR_RETURN(Shared sum_matrix, StackColumns(p, std::move(sum_inputs)));
   ARCA_ASSIGN_OR_RETURN(Shared sums, SegmentedScan(p, g.starts, sum_matrix, ScanOp::kSum));
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> sum_columns, SplitColumns(p, sums));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> sum_columns, SplitColumns(p, std::move(sums)));
   g.size = sum_columns[0];
   std::vector<Shared> max_columns;
   if (!max_inputs.empty()) {
-    ARCA_ASSIGN_OR_RETURN(Shared max_matrix, StackColumns(p, max_inputs));
+    ARCA_ASSIGN_OR_RETURN(Shared max_matrix, StackColumns(p, std::move(max_inputs)));
     ARCA_ASSIGN_OR_RETURN(Shared maxima, SegmentedScan(p, g.starts, max_matrix, ScanOp::kMax));
-    ARCA_ASSIGN_OR_RETURN(max_columns, SplitColumns(p, maxima));
+    ARCA_ASSIGN_OR_RETURN(max_columns, SplitColumns(p, std::move(maxima)));
   }
   size_t at_sum = 1, at_max = 0;
   for (ColumnWork& w : g.work) {
@@ -273,39 +278,37 @@ Status ScanSumsAndExtremes(Groups& g) {
   return OkStatus();
 }
 
-// [count < 1] and [count < 2] of every column, and [size < K] (returned; empty when K <= 1),
-// in one comparison.
+// In one comparison, what the results need: [count < 1] of the columns whose mean, min or max
+// may be null or whose var is asked, [count < 2] of the latter, and [size < K] (returned; empty
+// when K <= 1). Sums, counts and sizes need none.
 Result<Shared> CompareCounts(Groups& g, int64_t min_group_size) {
   mpc::Protocol& p = g.p;
   std::vector<Shared> tested;
-  for (const ColumnWork& w : g.work) {
-    for (const uint64_t bound : {uint64_t{1}, uint64_t{2}}) {
-      ARCA_ASSIGN_OR_RETURN(Shared shifted,
-                            p.AddPublic(w.count_value, RingTensor::Scalar(0 - bound)));
-      tested.push_back(std::move(shifted));
-    }
-  }
-  const bool suppress = min_group_size > 1;
-  if (suppress) {
-    ARCA_ASSIGN_OR_RETURN(
-        Shared shifted,
-        p.AddPublic(g.size, RingTensor::Scalar(0 - static_cast<uint64_t>(min_group_size))));
+  std::vector<Shared*> outcomes;
+  const auto test = [&](const Shared& x, uint64_t bound, Shared* outcome) -> Status {
+    ARCA_ASSIGN_OR_RETURN(Shared shifted, p.AddPublic(x, RingTensor::Scalar(0 - bound)));
     tested.push_back(std::move(shifted));
+    outcomes.push_back(outcome);
+    return OkStatus();
+  };
+  for (ColumnWork& w : g.work) {
+    if (w.var || w.null_when_empty) ARCA_RETURN_IF_ERROR(test(w.count_value, 1, &w.no_values));
+    if (w.var) ARCA_RETURN_IF_ERROR(test(w.count_value, 2, &w.fewer_than_two));
   }
-  if (tested.empty()) return Shared();
+  Shared small;
+  if (min_group_size > 1) {
+    ARCA_RETURN_IF_ERROR(test(g.size, static_cast<uint64_t>(min_group_size), &small));
+  }
+  if (tested.empty()) return small;
   ARCA_ASSIGN_OR_RETURN(Shared all, p.ConcatRows(tested));
+  tested.clear();
   ARCA_ASSIGN_OR_RETURN(Shared below, p.LessThanPublic(all, RingTensor::FromValues(Shape{1}, {0})));
   ARCA_ASSIGN_OR_RETURN(below, p.Reshape(std::move(below), all.shape()));
-  int64_t at = 0;
-  const auto next = [&]() { return p.SliceRows(below, at * g.n, (at + 1) * g.n); };
-  for (ColumnWork& w : g.work) {
-    ARCA_ASSIGN_OR_RETURN(w.no_values, next());
-    ++at;
-    ARCA_ASSIGN_OR_RETURN(w.fewer_than_two, next());
-    ++at;
+  for (size_t at = 0; at < outcomes.size(); ++at) {
+    const auto begin = static_cast<int64_t>(at) * g.n;
+    ARCA_ASSIGN_OR_RETURN(*outcomes[at], p.SliceRows(below, begin, begin + g.n));
   }
-  if (!suppress) return Shared();
-  return next();
+  return small;
 }
 
 Status ComputeMeans(fxp::FixedPoint& fp, Groups& g) {
@@ -334,7 +337,7 @@ Result<std::vector<Shared>> CarryMeansBack(Groups& g, const std::vector<Shared>&
   ARCA_ASSIGN_OR_RETURN(Shared reversed_ends, p.GatherRows(g.ends, reversed));
   ARCA_ASSIGN_OR_RETURN(matrix, SegmentedScan(p, reversed_ends, matrix, ScanOp::kFirst));
   ARCA_ASSIGN_OR_RETURN(matrix, p.GatherRows(matrix, reversed));
-  return SplitColumns(p, matrix);
+  return SplitColumns(p, std::move(matrix));
 }
 
 // var = sum(w·(x - mean))² / max(count - 1, 1) (two passes), then std = sqrt(var + 2^-f).
@@ -360,14 +363,14 @@ Status ComputeSpreads(fxp::FixedPoint& fp, Groups& g) {
     ARCA_ASSIGN_OR_RETURN(dof, p.Add(dof, w.no_values));
     dofs.push_back(std::move(dof));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared d_matrix, StackColumns(p, deviations));
+  ARCA_ASSIGN_OR_RETURN(Shared d_matrix, StackColumns(p, std::move(deviations)));
   if (weighted) {
-    ARCA_ASSIGN_OR_RETURN(Shared w_matrix, StackColumns(p, weights));
+    ARCA_ASSIGN_OR_RETURN(Shared w_matrix, StackColumns(p, std::move(weights)));
     ARCA_ASSIGN_OR_RETURN(d_matrix, p.Mul(d_matrix, w_matrix));
   }
   ARCA_ASSIGN_OR_RETURN(Shared squares, fp.Mul(d_matrix, d_matrix));
   ARCA_ASSIGN_OR_RETURN(Shared square_sums, SegmentedScan(p, g.starts, squares, ScanOp::kSum));
-  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> totals, SplitColumns(p, square_sums));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> totals, SplitColumns(p, std::move(square_sums)));
   ARCA_ASSIGN_OR_RETURN(std::vector<Shared> variances, DivideEach(fp, totals, dofs, g.n));
   std::vector<Shared> std_inputs;
   at = 0;

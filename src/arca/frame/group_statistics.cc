@@ -129,9 +129,9 @@ Result<FirstPassRows> FirstPassInputs(mpc::Protocol& p, const std::vector<Column
     ARCA_ASSIGN_OR_RETURN(extremes[e + at], p.Sub(beyond, c.values));
   }
   FirstPassRows out;
-  ARCA_ASSIGN_OR_RETURN(out.sums, StackColumns(p, sums));
+  ARCA_ASSIGN_OR_RETURN(out.sums, StackColumns(p, std::move(sums)));
   if (!extremes.empty()) {
-    ARCA_ASSIGN_OR_RETURN(out.extremes, StackColumns(p, extremes));
+    ARCA_ASSIGN_OR_RETURN(out.extremes, StackColumns(p, std::move(extremes)));
   }
   return out;
 }
@@ -157,9 +157,9 @@ Result<SecondPassRows> SecondPassInputs(mpc::Protocol& p,
         c.has_nulls ? std::move(c.present) : p.Public(RingTensor::Filled(Shape{end - begin}, 1));
   }
   SecondPassRows out;
-  ARCA_ASSIGN_OR_RETURN(out.x, StackColumns(p, x));
+  ARCA_ASSIGN_OR_RETURN(out.x, StackColumns(p, std::move(x)));
   if (layout.variance_nulls) {
-    ARCA_ASSIGN_OR_RETURN(out.present, StackColumns(p, present));
+    ARCA_ASSIGN_OR_RETURN(out.present, StackColumns(p, std::move(present)));
   }
   return out;
 }
@@ -366,7 +366,7 @@ Status ComputeSpread(fxp::FixedPoint& fp, int64_t n, const Grouping& grouping,
     counts.push_back(std::move(divisor));
   }
   if (means.empty()) return OkStatus();
-  ARCA_ASSIGN_OR_RETURN(Shared mean_columns, StackColumns(p, means));  // [G, v]
+  ARCA_ASSIGN_OR_RETURN(Shared mean_columns, StackColumns(p, std::move(means)));  // [G, v]
   ARCA_ASSIGN_OR_RETURN(Shared squares,
                         SquaredDeviations(fp, n, grouping, requests, in, kept_h, mean_columns));
   ARCA_ASSIGN_OR_RETURN(Shared square_rows, p.Transpose(squares));

@@ -94,39 +94,38 @@ Result<std::vector<OutputColumn>> PlanColumns(const Table& left, const Table& ri
   return out;
 }
 
-// A side of the join: U (declared unique) or M.
+// A side of the join: U (declared unique) or M. Its cells are taken as they are stacked; the
+// columns stay, for their names and types.
 struct Side {
-  const Table* table = nullptr;
+  Table* table = nullptr;
   bool left = false;
   const std::vector<std::string>* keys = nullptr;
-  std::vector<const Column*> payload;  // its columns that are not keys, in order
+  std::vector<Column*> payload;  // its columns that are not keys, in order
 };
 
-Side MakeSide(const Table& table, bool left, const std::vector<std::string>& keys) {
+Side MakeSide(Table& table, bool left, const std::vector<std::string>& keys) {
   Side side{&table, left, &keys, {}};
-  for (const Column& column : table.columns) {
+  for (Column& column : table.columns) {
     if (KeyIndex(keys, column.name) < 0) side.payload.push_back(&column);
   }
   return side;
 }
 
-// The stacked matrix as rows [c, N] (U rows first, then M rows) and where each part is:
-// U's payload (each column's values, then its mask if it has nulls) and validity, M's payload
-// and validity, the merged keys, the order component.
+// The stacked columns, [N] each (U rows first, then M rows), and where each part is: U's
+// payload (each column's values, then its mask if it has nulls) and validity, M's payload and
+// validity, the merged keys, the order component. Sorted, then taken apart by Match.
 struct Stack {
   int64_t rows = 0;
   std::map<const Column*, int64_t> values_at, present_at;
   int64_t unique_valid_at = 0, many_valid_at = 0, keys_at = 0;
-  Shared matrix;
+  std::vector<Shared> columns;
 };
 
-// `part` ([its side's rows]) placed on its side's rows of the stack, zeros on the other's: [1, N].
+// `part` ([its side's rows]) on its side's rows of the stack, zeros on the other's: [N].
 Result<Shared> OnSideRows(mpc::Protocol& p, const Shared& part, bool unique, int64_t unique_rows,
                           int64_t many_rows) {
   const Shared zeros = p.Public(RingTensor::Zeros(Shape{unique ? many_rows : unique_rows}));
-  ARCA_ASSIGN_OR_RETURN(Shared both,
-                        unique ? p.ConcatRows({part, zeros}) : p.ConcatRows({zeros, part}));
-  return p.Reshape(std::move(both), Shape{1, unique_rows + many_rows});
+  return unique ? p.ConcatRows({part, zeros}) : p.ConcatRows({zeros, part});
 }
 
 // The order component: (1 - valid)·N + index on U rows, 2N + valid·N + index on M rows.
@@ -147,61 +146,56 @@ Result<Shared> OrderComponent(mpc::Protocol& p, const Side& unique, const Side& 
     ARCA_ASSIGN_OR_RETURN(Shared component, p.AddPublic(scaled, offsets));
     parts.push_back(std::move(component));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared both, p.ConcatRows(parts));
-  return p.Reshape(std::move(both), Shape{1, n});
+  return p.ConcatRows(parts);
 }
 
-// Stacks both sides and sorts the stack by (keys..., component).
+// Stacks both sides, taking their cells (each input cell is dropped once stacked, so the
+// inputs and the stack are held about once together), and sorts the stack by (keys...,
+// component).
 Result<Stack> SortedStack(mpc::Protocol& p, const Side& unique, const Side& many,
                           SortTranscript* transcript) {
   Stack s;
   const int64_t nu = unique.table->rows, nm = many.table->rows;
   s.rows = nu + nm;
-  std::vector<Shared> rows;
-  const auto add = [&](const Shared& part, bool on_unique) -> Status {
-    ARCA_ASSIGN_OR_RETURN(Shared row, OnSideRows(p, part, on_unique, nu, nm));
-    rows.push_back(std::move(row));
-    return OkStatus();
-  };
-  for (const Side* side : {&unique, &many}) {
-    const bool on_unique = side == &unique;
-    for (const Column* column : side->payload) {
-      s.values_at[column] = static_cast<int64_t>(rows.size());
-      ARCA_RETURN_IF_ERROR(add(column->values, on_unique));
-      if (column->has_nulls) {
-        s.present_at[column] = static_cast<int64_t>(rows.size());
-        ARCA_RETURN_IF_ERROR(add(column->present, on_unique));
-      }
-    }
-    (on_unique ? s.unique_valid_at : s.many_valid_at) = static_cast<int64_t>(rows.size());
-    ARCA_RETURN_IF_ERROR(add(side->table->valid, on_unique));
-  }
-  s.keys_at = static_cast<int64_t>(rows.size());
+  ARCA_ASSIGN_OR_RETURN(Shared component, OrderComponent(p, unique, many, s.rows));
+  std::vector<Shared> keys;
   for (size_t j = 0; j < unique.keys->size(); ++j) {
     const Shared& u = unique.table->Find((*unique.keys)[j])->values;
     const Shared& m = many.table->Find((*many.keys)[j])->values;
     ARCA_ASSIGN_OR_RETURN(Shared merged, p.ConcatRows({u, m}));
-    ARCA_ASSIGN_OR_RETURN(merged, p.Reshape(std::move(merged), Shape{1, s.rows}));
-    rows.push_back(std::move(merged));
+    keys.push_back(std::move(merged));
   }
-  ARCA_ASSIGN_OR_RETURN(Shared component, OrderComponent(p, unique, many, s.rows));
-  rows.push_back(std::move(component));
-  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(rows));
-  rows.clear();
-  ARCA_ASSIGN_OR_RETURN(Shared matrix, p.Transpose(stacked));
-  stacked = Shared();
+  for (const Side* side : {&unique, &many}) {
+    for (Column& column : side->table->columns) {
+      if (KeyIndex(*side->keys, column.name) >= 0) column.values = Shared();
+    }
+  }
+  const auto take = [&](Shared& part, bool on_unique) -> Status {
+    ARCA_ASSIGN_OR_RETURN(Shared column, OnSideRows(p, part, on_unique, nu, nm));
+    part = Shared();
+    s.columns.push_back(std::move(column));
+    return OkStatus();
+  };
+  for (const Side* side : {&unique, &many}) {
+    const bool on_unique = side == &unique;
+    for (Column* column : side->payload) {
+      s.values_at[column] = static_cast<int64_t>(s.columns.size());
+      ARCA_RETURN_IF_ERROR(take(column->values, on_unique));
+      if (column->has_nulls) {
+        s.present_at[column] = static_cast<int64_t>(s.columns.size());
+        ARCA_RETURN_IF_ERROR(take(column->present, on_unique));
+      }
+    }
+    (on_unique ? s.unique_valid_at : s.many_valid_at) = static_cast<int64_t>(s.columns.size());
+    ARCA_RETURN_IF_ERROR(take(side->table->valid, on_unique));
+  }
+  s.keys_at = static_cast<int64_t>(s.columns.size());
+  for (Shared& key : keys) s.columns.push_back(std::move(key));
+  s.columns.push_back(std::move(component));
   const auto components = static_cast<int64_t>(unique.keys->size()) + 1;
-  ARCA_ASSIGN_OR_RETURN(Shared sorted, ShuffleSortRows(p, matrix, components, transcript));
-  matrix = Shared();
-  ARCA_ASSIGN_OR_RETURN(s.matrix, p.Transpose(sorted));
+  ARCA_ASSIGN_OR_RETURN(s.columns,
+                        ShuffleSortColumns(p, std::move(s.columns), components, transcript));
   return s;
-}
-
-// Row `at` of `rows` ([r, n]) as [n].
-Result<Shared> RowOf(mpc::Protocol& p, const Shared& rows, int64_t at) {
-  const int64_t n = rows.shape().dim(1);
-  ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(rows, at, at + 1));
-  return p.Reshape(std::move(row), Shape{n});
 }
 
 // Products of pairs of [n] vectors, all in one Mul (MulEach), queued until Run.
@@ -242,7 +236,7 @@ struct Matched {
 };
 
 // Queues *cell = *cell·mask for the values and masks of `columns`.
-void QueueMasked(const std::vector<const Column*>& columns, const Shared& mask, Matched& m,
+void QueueMasked(const std::vector<Column*>& columns, const Shared& mask, Matched& m,
                  Products& products) {
   for (const Column* column : columns) {
     Shared* values = &m.values[column];
@@ -254,27 +248,27 @@ void QueueMasked(const std::vector<const Column*>& columns, const Shared& mask, 
   }
 }
 
-// Reads each payload column of `side` (and its mask) from row-matrix `rows` into m.
-Status ReadPayload(mpc::Protocol& p, const Stack& s, const Side& side, const Shared& rows,
-                   Matched& m) {
+// Moves each payload column of `side` (and its mask) out of `columns`, laid out as the stack
+// (U's columns at their stack positions), into m.
+void TakePayload(const Stack& s, const Side& side, std::vector<Shared>& columns, Matched& m) {
   for (const Column* column : side.payload) {
-    ARCA_ASSIGN_OR_RETURN(m.values[column], RowOf(p, rows, s.values_at.at(column)));
+    m.values[column] = std::move(columns[static_cast<size_t>(s.values_at.at(column))]);
     if (column->has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(m.present[column], RowOf(p, rows, s.present_at.at(column)));
+      m.present[column] = std::move(columns[static_cast<size_t>(s.present_at.at(column))]);
     }
   }
-  return OkStatus();
 }
 
 // After the sort: key starts, the scan of U's columns, the validity, masks and duplicates.
-Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, const Side& many,
+// Takes the sorted stack's columns.
+Result<Matched> Match(mpc::Protocol& p, Stack& s, const Side& unique, const Side& many,
                       const JoinSpec& spec) {
   const int64_t n = s.rows;
   const bool left_join = spec.how == JoinHow::kLeft;
+  const auto take = [&](int64_t at) { return std::move(s.columns[static_cast<size_t>(at)]); };
   Matched m;
   for (size_t j = 0; j < unique.keys->size(); ++j) {
-    ARCA_ASSIGN_OR_RETURN(Shared key, RowOf(p, s.matrix, s.keys_at + static_cast<int64_t>(j)));
-    m.keys.push_back(std::move(key));
+    m.keys.push_back(take(s.keys_at + static_cast<int64_t>(j)));
   }
   ARCA_ASSIGN_OR_RETURN(const Shared starts, RunStarts(p, m.keys));
   Shared ends = starts;
@@ -283,9 +277,9 @@ Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, cons
     ARCA_ASSIGN_OR_RETURN(ends,
                           p.ConcatRows({next_starts, p.Public(RingTensor::Filled(Shape{1}, 1))}));
   }
-  ARCA_ASSIGN_OR_RETURN(const Shared unique_valid, RowOf(p, s.matrix, s.unique_valid_at));
-  ARCA_ASSIGN_OR_RETURN(const Shared many_valid, RowOf(p, s.matrix, s.many_valid_at));
-  ARCA_RETURN_IF_ERROR(ReadPayload(p, s, many, s.matrix, m));
+  const Shared unique_valid = take(s.unique_valid_at);
+  const Shared many_valid = take(s.many_valid_at);
+  TakePayload(s, many, s.columns, m);
 
   // A left join on a unique left: e = end·(1 - mvalid); M's columns masked by mvalid.
   Shared unmatched_end;
@@ -301,12 +295,15 @@ Result<Matched> Match(mpc::Protocol& p, const Stack& s, const Side& unique, cons
 
   // U's payload and validity carried from each key's first row: `matched` is 1 where the key
   // has a valid U row.
-  ARCA_ASSIGN_OR_RETURN(Shared unique_rows, p.SliceRows(s.matrix, 0, s.unique_valid_at + 1));
-  ARCA_ASSIGN_OR_RETURN(Shared scan_input, p.Transpose(unique_rows));
+  std::vector<Shared> unique_columns;
+  for (int64_t at = 0; at < s.unique_valid_at; ++at) unique_columns.push_back(take(at));
+  unique_columns.push_back(unique_valid);
+  ARCA_ASSIGN_OR_RETURN(Shared scan_input, StackColumns(p, std::move(unique_columns)));
   ARCA_ASSIGN_OR_RETURN(Shared scanned, SegmentedScan(p, starts, scan_input, ScanOp::kFirst));
-  ARCA_ASSIGN_OR_RETURN(const Shared carried, p.Transpose(scanned));
-  ARCA_ASSIGN_OR_RETURN(const Shared matched, RowOf(p, carried, s.unique_valid_at));
-  ARCA_RETURN_IF_ERROR(ReadPayload(p, s, unique, carried, m));
+  scan_input = Shared();
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> carried, SplitColumns(p, std::move(scanned)));
+  const Shared matched = std::move(carried.back());
+  TakePayload(s, unique, carried, m);
 
   Products post;
   if (!left_join) {
@@ -448,7 +445,7 @@ Result<std::vector<JoinedColumn>> JoinedColumns(const std::vector<std::string>& 
   return out;
 }
 
-Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, const JoinSpec& spec,
+Result<Table> Join(mpc::Protocol& p, Table left, Table right, const JoinSpec& spec,
                    SortTranscript* transcript) {
   ARCA_RETURN_IF_ERROR(CheckKeys(left, right, spec));
   ARCA_ASSIGN_OR_RETURN(const std::vector<OutputColumn> columns, PlanColumns(left, right, spec));
@@ -457,9 +454,9 @@ Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, cons
       unique_is_left ? MakeSide(left, true, spec.left_on) : MakeSide(right, false, spec.right_on);
   const Side many =
       unique_is_left ? MakeSide(right, false, spec.right_on) : MakeSide(left, true, spec.left_on);
-  // The sorted stack is dropped once matched: the result is made of what Match read from it.
+  // Match takes the sorted stack apart: the result is made of its columns.
   ARCA_ASSIGN_OR_RETURN(Matched matched, [&]() -> Result<Matched> {
-    ARCA_ASSIGN_OR_RETURN(const Stack stack, SortedStack(p, unique, many, transcript));
+    ARCA_ASSIGN_OR_RETURN(Stack stack, SortedStack(p, unique, many, transcript));
     return Match(p, stack, unique, many, spec);
   }());
   if (matched.duplicates.has_value()) {

@@ -17,7 +17,7 @@
 // M the other. Both are stacked into one table of n + m rows: the merged key columns (U's keys
 // on U rows, M's on M rows), an order component, U's other columns and validity (zero on M
 // rows) and M's other columns and validity (zero on U rows). The stack is sorted by (keys...,
-// component) with ShuffleSortRows (shuffle_sort.h), where the component
+// component) with ShuffleSortColumns (shuffle_sort.h), where the component
 //   U row:  (1 - valid)·N + index         M row:  2N + valid·N + index      (N = n + m)
 // orders each key's rows as [valid U][invalid U][invalid M][valid M] and makes every key
 // distinct. RunStarts (distinct.h) flags each key's first row (one batched equality with the
@@ -53,10 +53,10 @@
 // Cost per party, N = n + m rows, k key pairs, c = stacked columns (k keys, the component,
 // both sides' non-key columns and null masks, two validities), u = U's non-key columns and
 // masks; R_x the rounds of one call of x (dealer2pc: mul 1, equality 6, reveal 1):
-//   - ShuffleSortRows of [N, c] on k + 1 components: one Shuffle of N·c elements, then P passes
-//     (random, whatever the data: about 4.3 ln N, 22 to 35 measured for N = 2·10^3 to 2·10^4),
-//     each R_lt + ceil(log2(k + 1))·R_mul + R_reveal on the unplaced rows; about 2 N ln N
-//     comparisons of k + 1 components in all;
+//   - ShuffleSortColumns of c columns on k + 1 components: one Shuffle of N·c elements, then P
+//     passes (random, whatever the data: about 4.3 ln N, 22 to 35 measured for N = 2·10^3 to
+//     2·10^4), each R_lt + ceil(log2(k + 1))·R_mul + R_reveal on the unplaced rows; about
+//     2 N ln N comparisons of k + 1 components in all;
 //   - RunStarts: one EqualPublic of k·(N - 1) elements, ceil(log2 k) products;
 //   - left one_to_many only: one product of (1 + M's masked columns)·N elements;
 //   - SegmentedScan(kFirst) of [N, u + 1]: ceil(log2 N) products of at most N·(u + 2)
@@ -66,7 +66,8 @@
 // Rounds: sort + R_eq + ceil(log2 k) + [1] + ceil(log2 N) + 1 + R_eq + R_reveal (R_mul = 1),
 // held by join_test.cc. Bytes: those calls' bytes, O(N·c·log N) elements in all; nothing is
 // proportional to n·m. Measured (party 0, one integer key, three payload columns a side): see
-// docs/FRAME.md "Joins". Memory: the sort's, O(N·c) ring elements.
+// docs/FRAME.md "Joins". Memory: the inputs' cells move into the stack as it is built, so the
+// peak is the sort's (ShuffleSortColumns: two copies of the N·c elements) plus the scan's.
 #ifndef ARCA_FRAME_JOIN_H_
 #define ARCA_FRAME_JOIN_H_
 
@@ -120,8 +121,9 @@ Result<std::vector<JoinedColumn>> JoinedColumns(const std::vector<std::string>& 
 // the column): an unknown key column, a key pair of different types or categories, a key
 // column that may hold nulls, overlapping names with both suffixes empty, a name that appears
 // twice after suffixing, and (after the one revealed bit) keys of the declared side that are
-// not unique. `transcript`, if given, receives what the sort opened (for tests of the cost).
-Result<Table> Join(mpc::Protocol& p, const Table& left, const Table& right, const JoinSpec& spec,
+// not unique. Takes both tables (pass copies to keep them): their cells move into the sort.
+// `transcript`, if given, receives what the sort opened (for tests of the cost).
+Result<Table> Join(mpc::Protocol& p, Table left, Table right, const JoinSpec& spec,
                    SortTranscript* transcript = nullptr);
 
 }  // namespace arca::frame

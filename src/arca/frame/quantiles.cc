@@ -195,7 +195,7 @@ Result<Table> Quantiles(fxp::FixedPoint& fp, const Table& table, const std::stri
     ARCA_ASSIGN_OR_RETURN(values.valid, Narrow(p, table, source.present));
   }
   ARCA_ASSIGN_OR_RETURN(Shared m, p.Sum(values.valid, -1));
-  ARCA_ASSIGN_OR_RETURN(Table sorted, SortRows(fp, values, {{column, true}}));
+  ARCA_ASSIGN_OR_RETURN(Table sorted, SortRows(fp, std::move(values), {{column, true}}));
 
   // 2-4. The position, its floor, the neighbours and the interpolation.
   ARCA_ASSIGN_OR_RETURN(Shared m_less, p.AddPublic(m, RingTensor::Scalar(0 - uint64_t{1})));

@@ -50,9 +50,9 @@ Result<Table> ShuffleRows(mpc::Protocol& p, const Table& table) {
   std::vector<mpc::Shared> columns;
   columns.reserve(cells.size());
   for (mpc::Shared* cell : cells) columns.push_back(std::move(*cell));  // each is written below
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, StackColumns(p, columns));
-  ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(rows));
-  ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> shuffled, SplitColumns(p, rows));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, StackColumns(p, std::move(columns)));
+  ARCA_ASSIGN_OR_RETURN(rows, p.Shuffle(std::move(rows)));
+  ARCA_ASSIGN_OR_RETURN(std::vector<mpc::Shared> shuffled, SplitColumns(p, std::move(rows)));
   for (size_t i = 0; i < cells.size(); ++i) *cells[i] = std::move(shuffled[i]);
   out.valid_first = false;
   return out;

@@ -7,6 +7,8 @@
 #include <span>
 #include <utility>
 
+#include "arca/frame/table.h"
+
 namespace arca::frame {
 namespace {
 
@@ -141,35 +143,44 @@ Result<std::vector<uint8_t>> Pass(mpc::Protocol& p, const Shared& keys, int64_t 
 
 }  // namespace
 
-Result<Shared> ShuffleSortRows(mpc::Protocol& p, const Shared& matrix, int64_t key_columns,
-                               SortTranscript* transcript) {
-  if (matrix.shape().rank() != 2 || key_columns < 1 || key_columns > matrix.shape().dim(1)) {
-    return InvalidArgumentError(
-        fmt::format("sort: {} key columns do not fit a matrix of shape {} (need [rows, columns] "
-                    "and 1 <= key columns <= columns)",
-                    key_columns, matrix.shape().ToString()));
+Result<std::vector<Shared>> ShuffleSortColumns(mpc::Protocol& p, std::vector<Shared> columns,
+                                               int64_t key_columns, SortTranscript* transcript) {
+  const auto c = static_cast<int64_t>(columns.size());
+  if (key_columns < 1 || key_columns > c) {
+    return InvalidArgumentError(fmt::format(
+        "sort: {} key columns of {} columns (need 1 <= key columns <= columns)", key_columns, c));
   }
-  const int64_t n = matrix.shape().dim(0), c = matrix.shape().dim(1);
+  const int64_t n = columns.front().numel();
+  for (const Shared& column : columns) {
+    if (column.shape() != Shape{n}) {
+      return InvalidArgumentError(
+          fmt::format("sort: a column of shape {} among columns of {} rows (need [rows] each)",
+                      column.shape().ToString(), n));
+    }
+  }
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), int64_t{0});
   if (n <= 1) {
     if (transcript != nullptr) transcript->order = order;
-    return matrix;
+    return columns;
   }
-  ARCA_ASSIGN_OR_RETURN(Shared shuffled, p.Shuffle(matrix));
-  ARCA_ASSIGN_OR_RETURN(Shared columns, p.Transpose(shuffled));
-  ARCA_ASSIGN_OR_RETURN(Shared key_rows, p.SliceRows(columns, c - key_columns, c));
-  columns = Shared();
-  ARCA_ASSIGN_OR_RETURN(Shared keys, p.Transpose(key_rows));  // [n, m]
-  key_rows = Shared();
+  ARCA_ASSIGN_OR_RETURN(Shared matrix, StackColumns(p, std::move(columns)));
+  ARCA_ASSIGN_OR_RETURN(matrix, p.Shuffle(std::move(matrix)));
+  ARCA_ASSIGN_OR_RETURN(std::vector<Shared> shuffled, SplitColumns(p, std::move(matrix)));
+  ARCA_ASSIGN_OR_RETURN(
+      const Shared keys,  // [n, m]
+      StackColumns(p, std::vector<Shared>(shuffled.end() - key_columns, shuffled.end())));
   const int64_t batch = std::max<int64_t>(1, kSortBatchElements / key_columns);
   std::vector<Segment> segments = {{0, n}};
   while (!segments.empty()) {
     ARCA_ASSIGN_OR_RETURN(std::vector<uint8_t> less, Pass(p, keys, batch, order, segments));
     if (transcript != nullptr) transcript->passes.push_back(std::move(less));
   }
-  if (transcript != nullptr) transcript->order = order;
-  return p.GatherRows(shuffled, order);
+  for (Shared& column : shuffled) {
+    ARCA_ASSIGN_OR_RETURN(column, p.GatherRows(column, order));
+  }
+  if (transcript != nullptr) transcript->order = std::move(order);
+  return shuffled;
 }
 
 }  // namespace arca::frame

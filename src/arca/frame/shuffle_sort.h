@@ -1,13 +1,15 @@
-// Sorting the rows of a shared matrix by its key columns: shuffle, then quicksort with
+// Sorting the rows of shared columns by their key columns: shuffle, then quicksort with
 // revealed comparison outcomes (Hamada, Kikuchi, Ikarashi, Chida, Takahashi: "Practically
 // efficient multi-party sorting protocols from comparison sort algorithms", ICISC 2012).
 //
-// Algorithm. The rows are shuffled once (one Protocol::Shuffle of the whole matrix: payload
-// and keys move together), then sorted by quicksort on the shuffled order: each pass takes
+// Algorithm. The rows are shuffled once (one Protocol::Shuffle of the columns stacked as one
+// matrix: payload and keys move together), then sorted by quicksort on the shuffled order
+// (the key columns, stacked apart, are all the passes read): each pass takes
 // every unsorted segment, compares each of its elements with the segment's first element (its
 // pivot) in ONE batched lexicographic comparison over all segments, opens the outcomes and
 // partitions every segment locally (stably), until no segment has two elements. The final
-// order is a public permutation of the shuffled rows, applied locally (Protocol::GatherRows).
+// order is a public permutation of the shuffled rows, applied locally to one column at a time
+// (Protocol::GatherRows).
 //
 // Lexicographic comparison of m key components. The differences d_j = element_j - pivot_j of
 // all components are compared with 0 and 1 in ONE LessThanPublic call: lt_j = [d_j < 0], and,
@@ -42,10 +44,12 @@
 //     party 0; online bytes sent): n = 10^3: dealer2pc 205 rounds, 2.0 MB; rep3 199 rounds, 2.0 MB.
 //     n = 10^4: dealer2pc 268 rounds, 26 MB; rep3 299 rounds, 28 MB;
 //   - local work O(n log n) expected; the final gather O(n·c).
-// Peak memory: the shuffled matrix and its keys (n·(c + 2m) ring elements per share part),
-// the public order and one pass's element and pivot indices (24n bytes), and one batch of
-// comparisons (at most kSortBatchElements element-components, 2 thresholds each, and the
-// comparison protocol's working set for them).
+// Peak memory: two copies of the n·c elements (when the columns are stacked and when the
+// shuffled matrix is split into columns; the Shuffle's own working set is Protocol::Shuffle's),
+// then the shuffled columns and the keys (n·(c + m) ring elements per share part), the public
+// order and one pass's element and pivot indices (24n bytes), and one batch of comparisons (at
+// most kSortBatchElements element-components, 2 thresholds each, and the comparison protocol's
+// working set for them); at the end one column more.
 #ifndef ARCA_FRAME_SHUFFLE_SORT_H_
 #define ARCA_FRAME_SHUFFLE_SORT_H_
 
@@ -69,13 +73,16 @@ struct SortTranscript {
   std::vector<int64_t> order;
 };
 
-// The rows of `matrix` ([n, c]) ordered by its last `key_columns` columns, read as signed ring
-// values and compared lexicographically (the first of them first). Every row's key must be
-// distinct (see above); the caller guarantees it, and differences of key components must fit
-// in 63 bits (|component| < 2^62). Reveals only what the file comment says; `transcript`, if
-// given, receives it. An error if `matrix` is not rank 2 or key_columns is not in [1, c].
-Result<mpc::Shared> ShuffleSortRows(mpc::Protocol& p, const mpc::Shared& matrix,
-                                    int64_t key_columns, SortTranscript* transcript = nullptr);
+// `columns` ([n] each, c of them) with their rows ordered by the last `key_columns` columns,
+// read as signed ring values and compared lexicographically (the first of them first). Every
+// row's key must be distinct (see above); the caller guarantees it, and differences of key
+// components must fit in 63 bits (|component| < 2^62). Takes the columns (each is dropped as
+// soon as it is stacked). Reveals only what the file comment says; `transcript`, if given,
+// receives it. An error if a column is not [n] or key_columns is not in [1, c].
+Result<std::vector<mpc::Shared>> ShuffleSortColumns(mpc::Protocol& p,
+                                                    std::vector<mpc::Shared> columns,
+                                                    int64_t key_columns,
+                                                    SortTranscript* transcript = nullptr);
 
 }  // namespace arca::frame
 

@@ -27,7 +27,7 @@ PlainTable KeysAndIndex(uint64_t seed, int64_t rows, double lo, double hi) {
   return table;
 }
 
-// Sorts the [rows, 2] matrix (k, i) of the input by both columns; records party 0's
+// Sorts the columns (k, i) of the input by both; records party 0's
 // transcript and every party's expected rounds (Shuffle, then per pass one less-than, one
 // product and one reveal: m = 2 components, a single batch).
 struct Sorted {
@@ -47,12 +47,10 @@ Result<Sorted> SortKeysAndIndex(mpc::ProtocolKind kind, const PlainTable& input)
             mpc::Protocol& p = fp.protocol();
             const Table& t = in[0];
             const int64_t n = t.rows;
-            ARCA_ASSIGN_OR_RETURN(Shared k, p.Reshape(t.columns[0].values, Shape{1, n}));
-            ARCA_ASSIGN_OR_RETURN(Shared i, p.Reshape(t.columns[1].values, Shape{1, n}));
-            ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows({k, i}));
-            ARCA_ASSIGN_OR_RETURN(Shared matrix, p.Transpose(stacked));
             SortTranscript transcript;
-            ARCA_ASSIGN_OR_RETURN(Shared sorted, ShuffleSortRows(p, matrix, 2, &transcript));
+            ARCA_ASSIGN_OR_RETURN(
+                std::vector<Shared> sorted,
+                ShuffleSortColumns(p, {t.columns[0].values, t.columns[1].values}, 2, &transcript));
             const auto rounds = [&](mpc::Op op, const Shape& shape) {
               return p.Cost(mpc::OpCall{op, shape})[static_cast<size_t>(p.party())].rounds;
             };
@@ -65,13 +63,8 @@ Result<Sorted> SortKeysAndIndex(mpc::ProtocolKind kind, const PlainTable& input)
             }
             out.expected_rounds[static_cast<size_t>(p.party())] = expected;
             if (p.party() == 0) out.transcript = transcript;
-            ARCA_ASSIGN_OR_RETURN(Shared columns, p.Transpose(sorted));
             Table result = t;
-            for (int64_t j = 0; j < 2; ++j) {
-              ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(columns, j, j + 1));
-              ARCA_ASSIGN_OR_RETURN(result.columns[static_cast<size_t>(j)].values,
-                                    p.Reshape(std::move(row), Shape{n}));
-            }
+            for (size_t j = 0; j < 2; ++j) result.columns[j].values = std::move(sorted[j]);
             return result;
           }));
   out.result = std::move(run.result);
@@ -80,7 +73,7 @@ Result<Sorted> SortKeysAndIndex(mpc::ProtocolKind kind, const PlainTable& input)
 }
 
 // The outcomes quicksort (first element as pivot, stable partitions, all segments of a pass
-// together) opens on a sequence of distinct ranks: what ShuffleSortRows must open, computed
+// together) opens on a sequence of distinct ranks: what ShuffleSortColumns must open, computed
 // from the ranks alone.
 std::vector<std::vector<uint8_t>> QuicksortOutcomes(std::vector<int64_t> ranks) {
   std::vector<std::vector<uint8_t>> passes;

@@ -59,76 +59,34 @@ Result<Shared> CategoryRanks(mpc::Protocol& p, const Column& column, int64_t n) 
 }
 
 // The table's rows sorted by `components` ([rows] each, distinct together): its columns, null
-// masks and validity are stacked with the components into one matrix for ShuffleSortRows.
-Result<Table> SortByComponents(mpc::Protocol& p, const Table& table,
-                               const std::vector<Shared>& components) {
-  const int64_t n = table.rows;
-  if (n <= 1) {
-    Table out = table;
-    out.valid_first = true;
-    return out;
-  }
-  std::vector<Shared> rows;
-  for (const Column& column : table.columns) {
-    ARCA_ASSIGN_OR_RETURN(Shared values, AsRow(p, column.values));
-    rows.push_back(std::move(values));
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(Shared present, AsRow(p, column.present));
-      rows.push_back(std::move(present));
-    }
+// masks and validity, then the components, sorted together by ShuffleSortColumns, which takes
+// them from the table as it stacks them.
+Result<Table> SortByComponents(mpc::Protocol& p, Table table, std::vector<Shared> components) {
+  table.valid_first = true;
+  if (table.rows <= 1) return table;
+  std::vector<Shared> columns;
+  for (Column& column : table.columns) {
+    columns.push_back(std::move(column.values));
+    if (column.has_nulls) columns.push_back(std::move(column.present));
   }
   // Every row valid (public): the validity is the same in any order, so it is not sorted.
-  if (!table.all_valid) {
-    ARCA_ASSIGN_OR_RETURN(Shared valid, AsRow(p, table.valid));
-    rows.push_back(std::move(valid));
+  if (!table.all_valid) columns.push_back(std::move(table.valid));
+  const auto key_columns = static_cast<int64_t>(components.size());
+  for (Shared& component : components) columns.push_back(std::move(component));
+  ARCA_ASSIGN_OR_RETURN(columns, ShuffleSortColumns(p, std::move(columns), key_columns));
+  // The sorted cells back in the order they were taken; the components are dropped.
+  auto next = columns.begin();
+  for (Column& column : table.columns) {
+    column.values = std::move(*next++);
+    if (column.has_nulls) column.present = std::move(*next++);
   }
-  for (const Shared& component : components) {
-    ARCA_ASSIGN_OR_RETURN(Shared row, AsRow(p, component));
-    rows.push_back(std::move(row));
-  }
-  ARCA_ASSIGN_OR_RETURN(Shared stacked, p.ConcatRows(rows));
-  rows.clear();
-  ARCA_ASSIGN_OR_RETURN(Shared matrix, p.Transpose(stacked));
-  stacked = Shared();
-  ARCA_ASSIGN_OR_RETURN(Shared sorted,
-                        ShuffleSortRows(p, matrix, static_cast<int64_t>(components.size())));
-  matrix = Shared();
-  ARCA_ASSIGN_OR_RETURN(Shared sorted_rows, p.Transpose(sorted));
-  sorted = Shared();
-  // The input's columns in their order, their values read back from the sorted rows (the
-  // input is not copied: the sort holds enough of it already).
-  Table out;
-  out.rows = n;
-  out.all_valid = table.all_valid;
-  out.valid_first = true;
-  out.notices = table.notices;
-  for (const Column& column : table.columns) {
-    out.columns.push_back(
-        Column{column.name, column.type, column.categories, {}, {}, column.has_nulls});
-  }
-  int64_t at = 0;
-  auto next = [&]() -> Result<Shared> {
-    ARCA_ASSIGN_OR_RETURN(Shared row, p.SliceRows(sorted_rows, at, at + 1));
-    ++at;
-    return p.Reshape(std::move(row), Shape{n});
-  };
-  for (Column& column : out.columns) {
-    ARCA_ASSIGN_OR_RETURN(column.values, next());
-    if (column.has_nulls) {
-      ARCA_ASSIGN_OR_RETURN(column.present, next());
-    }
-  }
-  if (table.all_valid) {
-    out.valid = table.valid;
-  } else {
-    ARCA_ASSIGN_OR_RETURN(out.valid, next());
-  }
-  return out;
+  if (!table.all_valid) table.valid = std::move(*next);
+  return table;
 }
 
 }  // namespace
 
-Result<Table> SortRows(fxp::FixedPoint& fp, const Table& table, const std::vector<SortKey>& keys) {
+Result<Table> SortRows(fxp::FixedPoint& fp, Table table, const std::vector<SortKey>& keys) {
   mpc::Protocol& p = fp.protocol();
   if (keys.empty()) return InvalidArgumentError("sort: no key columns given");
   std::vector<const Column*> key_columns;
@@ -140,7 +98,7 @@ Result<Table> SortRows(fxp::FixedPoint& fp, const Table& table, const std::vecto
     }
     key_columns.push_back(column);
   }
-  if (table.rows <= 1) return SortByComponents(p, table, {});
+  if (table.rows <= 1) return SortByComponents(p, std::move(table), {});
   std::vector<Shared> components;
   if (!table.all_valid) {
     ARCA_ASSIGN_OR_RETURN(Shared invalid, Invalid(p, table));
@@ -155,27 +113,27 @@ Result<Table> SortRows(fxp::FixedPoint& fp, const Table& table, const std::vecto
     components.push_back(keys[i].ascending ? key : p.Neg(key));
   }
   components.push_back(RowIndex(p, table.rows));
-  return SortByComponents(p, table, components);
+  return SortByComponents(p, std::move(table), std::move(components));
 }
 
-Result<Table> Compact(fxp::FixedPoint& fp, const Table& table) {
+Result<Table> Compact(fxp::FixedPoint& fp, Table table) {
   if (table.valid_first) return table;
   mpc::Protocol& p = fp.protocol();
-  if (table.rows <= 1) return SortByComponents(p, table, {});
+  if (table.rows <= 1) return SortByComponents(p, std::move(table), {});
   // (1 - valid)·n + index: one component, distinct, invalid rows after valid ones.
   ARCA_ASSIGN_OR_RETURN(Shared invalid, Invalid(p, table));
   ARCA_ASSIGN_OR_RETURN(
       Shared scaled, p.MulPublic(invalid, RingTensor::Scalar(static_cast<uint64_t>(table.rows))));
   ARCA_ASSIGN_OR_RETURN(Shared key, p.Add(scaled, RowIndex(p, table.rows)));
-  return SortByComponents(p, table, {key});
+  return SortByComponents(p, std::move(table), {key});
 }
 
-Result<Table> Head(fxp::FixedPoint& fp, const Table& table, int64_t k) {
+Result<Table> Head(fxp::FixedPoint& fp, Table table, int64_t k) {
   if (k < 0) return InvalidArgumentError(fmt::format("head: k must be at least 0; got {}", k));
   mpc::Protocol& p = fp.protocol();
-  ARCA_ASSIGN_OR_RETURN(Table out, Compact(fp, table));
-  const int64_t rows = std::min(k, table.rows);
-  if (rows == table.rows) return out;
+  ARCA_ASSIGN_OR_RETURN(Table out, Compact(fp, std::move(table)));
+  const int64_t rows = std::min(k, out.rows);
+  if (rows == out.rows) return out;
   for (Column& column : out.columns) {
     ARCA_ASSIGN_OR_RETURN(column, ColumnRows(p, column, 0, rows));
   }

@@ -65,22 +65,21 @@ Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x) {
   return p.Reshape(x, mpc::Shape{1, x.numel()});
 }
 
-Result<mpc::Shared> StackColumns(mpc::Protocol& p, const std::vector<mpc::Shared>& columns) {
+Result<mpc::Shared> StackColumns(mpc::Protocol& p, std::vector<mpc::Shared> columns) {
   if (columns.empty()) return InvalidArgumentError("no columns to stack");
   const int64_t n = columns.front().numel();
-  std::vector<mpc::Shared> rows;
-  rows.reserve(columns.size());
-  for (const mpc::Shared& column : columns) {
-    ARCA_ASSIGN_OR_RETURN(mpc::Shared row, p.Reshape(column, mpc::Shape{1, n}));
-    rows.push_back(std::move(row));
+  for (mpc::Shared& column : columns) {
+    ARCA_ASSIGN_OR_RETURN(column, p.Reshape(std::move(column), mpc::Shape{1, n}));
   }
-  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(rows));
+  ARCA_ASSIGN_OR_RETURN(mpc::Shared stacked, p.ConcatRows(columns));
+  columns.clear();
   return p.Transpose(stacked);
 }
 
-Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, const mpc::Shared& matrix) {
+Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, mpc::Shared matrix) {
   const int64_t n = matrix.shape().dim(0), k = matrix.shape().dim(1);
   ARCA_ASSIGN_OR_RETURN(mpc::Shared rows, p.Transpose(matrix));
+  matrix = mpc::Shared();
   std::vector<mpc::Shared> out;
   out.reserve(static_cast<size_t>(k));
   for (int64_t i = 0; i < k; ++i) {

@@ -77,9 +77,10 @@ Result<Column> ColumnRows(mpc::Protocol& p, const Column& column, int64_t begin,
 Result<mpc::Shared> AsRow(mpc::Protocol& p, const mpc::Shared& x);
 
 // [n] vectors as the columns of one matrix [n, k], so that one protocol call serves them all
-// (a Shuffle or a sort moves whole rows, a scan runs down every column), and back. Local.
-Result<mpc::Shared> StackColumns(mpc::Protocol& p, const std::vector<mpc::Shared>& columns);
-Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, const mpc::Shared& matrix);
+// (a Shuffle or a sort moves whole rows, a scan runs down every column), and back. Local. Each
+// takes its input (pass a copy to keep it), so that at most two copies of the data are held.
+Result<mpc::Shared> StackColumns(mpc::Protocol& p, std::vector<mpc::Shared> columns);
+Result<std::vector<mpc::Shared>> SplitColumns(mpc::Protocol& p, mpc::Shared matrix);
 
 // a_i·b_i for every pair of vectors of the same shape, in one product call (none for no pairs).
 Result<std::vector<mpc::Shared>> MulEach(mpc::Protocol& p, const std::vector<mpc::Shared>& a,

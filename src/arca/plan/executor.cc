@@ -188,9 +188,10 @@ class Runner {
       default:
         return Analytics(i);
       case Op::kJoin: {
-        ARCA_ASSIGN_OR_RETURN(const Table* left, TableInput(node, 0));
-        ARCA_ASSIGN_OR_RETURN(const Table* right, TableInput(node, 1));
-        return AsNodeValue(frame::Join(p_, *left, *right, std::get<JoinArgs>(node.args).Spec()));
+        ARCA_ASSIGN_OR_RETURN(Table left, TakeTable(node, 0));
+        ARCA_ASSIGN_OR_RETURN(Table right, TakeTable(node, 1));
+        return AsNodeValue(frame::Join(p_, std::move(left), std::move(right),
+                                       std::get<JoinArgs>(node.args).Spec()));
       }
       case Op::kUnion:
         return Union(i);
@@ -362,10 +363,12 @@ class Runner {
               : frame::GroupBySorted(fp_, table, args->keys, args->aggregates, options));
     }
     if (const auto* args = std::get_if<SortArgs>(&node.args)) {
-      return AsNodeValue(frame::SortRows(fp_, table, args->by));
+      ARCA_ASSIGN_OR_RETURN(Table taken, TakeTable(node, 0));
+      return AsNodeValue(frame::SortRows(fp_, std::move(taken), args->by));
     }
     if (const auto* args = std::get_if<HeadArgs>(&node.args)) {
-      return AsNodeValue(frame::Head(fp_, table, args->n));
+      ARCA_ASSIGN_OR_RETURN(Table taken, TakeTable(node, 0));
+      return AsNodeValue(frame::Head(fp_, std::move(taken), args->n));
     }
     if (node.op == Op::kDistinct) {
       return AsNodeValue(
