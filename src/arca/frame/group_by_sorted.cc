@@ -10,10 +10,11 @@
 //     w = valid·present (count), and w·x for sums; one max scan of w·(x + B) - B (max) and
 //     w·(B - x) - B (negated min), B = 2^62 - 1 standing in for rows that do not count.
 //  5. One comparison batch of what is asked: [count < 1] (nullable means, min, max; var, std),
-//     [count < 2] (var, std) and [size < min_group_size]; none for sums, counts and sizes. Means:
-//     sum / max(count, 1) (divide_by_count.h). var, std: the group's mean is carried back to every
-//     row of the group (a first-value scan on the reversed rows), d = w·(x - mean), var = sum(d²) /
-//     max(count - 1, 1) (two passes, so no cancellation), std = sqrt(var + 2^-f).
+//     [count < 2] (var, std) and [size < min_group_size]; none for sums, counts and sizes. Means
+//     (for mean, var, std only): sum / max(count, 1) (divide_by_count.h). var, std: the group's
+//     mean is carried back to every row of the group (a first-value scan on the reversed rows), d =
+//     w·(x - mean), var = sum(d²) / max(count - 1, 1) (two passes, so no cancellation), std =
+//     sqrt(var + 2^-f).
 //  6. min_group_size K > 1: valid &= [size >= K]; the Notice "groups suppressed (fewer than K
 //     rows)" counts the valid groups that were dropped.
 // Results at each group's last row; other rows hold running values and are invalid.
@@ -83,6 +84,7 @@ Result<Shared> OneMinus(mpc::Protocol& p, const Shared& bits) {
 struct ColumnWork {
   const Column* column = nullptr;
   bool sum = false, var = false, std = false, min = false, max = false;
+  bool averaged = false;  // mean, var or std: the group's mean is needed
   bool weighted = false;  // rows weigh by valid·present (or valid) rather than 1
   // A mean, min or max of a column with nulls: null in a group without values.
   bool null_when_empty = false;
@@ -186,6 +188,7 @@ void PlanWork(Groups& g, const std::vector<Aggregate>& aggregates) {
     ColumnWork& w = g.Of(a.column);
     w.sum |=
         Needs(a.how, {Aggregation::kSum, Aggregation::kMean, Aggregation::kVar, Aggregation::kStd});
+    w.averaged |= Needs(a.how, {Aggregation::kMean, Aggregation::kVar, Aggregation::kStd});
     w.var |= Needs(a.how, {Aggregation::kVar, Aggregation::kStd});
     w.std |= a.how == Aggregation::kStd;
     w.min |= a.how == Aggregation::kMin;
@@ -314,14 +317,14 @@ Result<Shared> CompareCounts(Groups& g, int64_t min_group_size) {
 Status ComputeMeans(fxp::FixedPoint& fp, Groups& g) {
   std::vector<Shared> sums, counts;
   for (const ColumnWork& w : g.work) {
-    if (!w.sum) continue;
+    if (!w.averaged) continue;
     sums.push_back(w.sum_value);
     counts.push_back(w.count_value);
   }
   ARCA_ASSIGN_OR_RETURN(std::vector<Shared> means, DivideEach(fp, sums, counts, g.n));
   size_t at = 0;
   for (ColumnWork& w : g.work) {
-    if (w.sum) w.mean = means[at++];
+    if (w.averaged) w.mean = means[at++];
   }
   return OkStatus();
 }

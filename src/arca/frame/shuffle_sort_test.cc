@@ -1,9 +1,13 @@
 #include "arca/frame/shuffle_sort.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "arca/frame/test_util.h"
 
@@ -161,6 +165,34 @@ TEST(ShuffleSortDistributionTest, OpenedOutcomesDoNotDependOnTheInputOrder) {
     // 6 and 10 each time.
     EXPECT_NEAR(static_cast<double>(comparisons) / kRuns, 7.4, 0.6);
   }
+}
+
+// Columns must all be [n], and the keys one to all of them: anything else is refused, naming
+// the shapes or counts, before any protocol call.
+TEST(ShuffleSortColumnsTest, RefusesColumnsOfOtherShapesAndKeyCountsOutOfRange) {
+  std::vector<std::string> errors;
+  ASSERT_TRUE(testing::RunFrame(mpc::ProtocolKind::kPlaintext, {KeysAndIndex(5, 3, 0, 9)},
+                                [&](fxp::FixedPoint& fp, const std::vector<Table>& in) {
+                                  mpc::Protocol& p = fp.protocol();
+                                  const Shared& k = in[0].columns[0].values;
+                                  const Result<Shared> shorter = p.SliceRows(k, 0, 2);
+                                  if (!shorter.ok()) return Result<Table>(shorter.status());
+                                  for (const auto& [columns, keys] :
+                                       {std::pair{std::vector<Shared>{k, *shorter}, int64_t{1}},
+                                        std::pair{std::vector<Shared>{k, k}, int64_t{0}},
+                                        std::pair{std::vector<Shared>{k, k}, int64_t{3}},
+                                        std::pair{std::vector<Shared>{}, int64_t{1}}}) {
+                                    errors.push_back(
+                                        ShuffleSortColumns(p, columns, keys).status().ToString());
+                                  }
+                                  return Result<Table>(in[0]);
+                                })
+                  .ok());
+  EXPECT_THAT(errors, ::testing::ElementsAre(
+                          ::testing::HasSubstr("a column of shape [2] among columns of 3 rows"),
+                          ::testing::HasSubstr("0 key columns of 2 columns"),
+                          ::testing::HasSubstr("3 key columns of 2 columns"),
+                          ::testing::HasSubstr("1 key columns of 0 columns")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, ShuffleSortTest, ::testing::ValuesIn(testing::kEveryProtocol),
