@@ -165,6 +165,7 @@ Result<Stack> SortedStack(mpc::Protocol& p, const Side& unique, const Side& many
     ARCA_ASSIGN_OR_RETURN(Shared merged, p.ConcatRows({u, m}));
     keys.push_back(std::move(merged));
   }
+  // Dropped only once all are merged: a column may be named by two key pairs.
   for (const Side* side : {&unique, &many}) {
     for (Column& column : side->table->columns) {
       if (KeyIndex(*side->keys, column.name) >= 0) column.values = Shared();

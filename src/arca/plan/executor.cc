@@ -181,6 +181,15 @@ class Runner {
         return AsNodeValue(AtField(
             "where", frame::Filter(fp_, std::move(input), std::get<FilterArgs>(node.args).where)));
       }
+      case Op::kSort: {
+        ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(node, 0));
+        return AsNodeValue(
+            frame::SortRows(fp_, std::move(input), std::get<SortArgs>(node.args).by));
+      }
+      case Op::kHead: {
+        ARCA_ASSIGN_OR_RETURN(Table input, TakeTable(node, 0));
+        return AsNodeValue(frame::Head(fp_, std::move(input), std::get<HeadArgs>(node.args).n));
+      }
       case Op::kSelect:
         return Select(i, std::get<SelectArgs>(node.args));
       case Op::kAssign:
@@ -361,14 +370,6 @@ class Runner {
               ? frame::GroupByDomain(fp_, table, args->keys, args->aggregates, args->domains,
                                      options)
               : frame::GroupBySorted(fp_, table, args->keys, args->aggregates, options));
-    }
-    if (const auto* args = std::get_if<SortArgs>(&node.args)) {
-      ARCA_ASSIGN_OR_RETURN(Table taken, TakeTable(node, 0));
-      return AsNodeValue(frame::SortRows(fp_, std::move(taken), args->by));
-    }
-    if (const auto* args = std::get_if<HeadArgs>(&node.args)) {
-      ARCA_ASSIGN_OR_RETURN(Table taken, TakeTable(node, 0));
-      return AsNodeValue(frame::Head(fp_, std::move(taken), args->n));
     }
     if (node.op == Op::kDistinct) {
       return AsNodeValue(
